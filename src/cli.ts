@@ -1,0 +1,114 @@
+// The command line: yargs commands only. Each command returns its exit code; a PycronError maps to its own.
+import { readFileSync } from 'node:fs';
+import yargs, { type Argv } from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { listCommand } from './commands/list-command.ts';
+import { nextCommand } from './commands/next-command.ts';
+import { runCommand } from './commands/run-command.ts';
+import { serviceCommand } from './commands/service-command.ts';
+import { validateCommand } from './commands/validate-command.ts';
+import { isPycronError } from './errors.ts';
+
+const EXIT_USAGE = 2;
+const EXIT_FAILURE = 1;
+
+const version = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string })
+  .version;
+
+function withCommonOptions<T>(argv: Argv<T>) {
+  return argv
+    .option('config', {
+      alias: 'c',
+      type: 'string',
+      describe: 'config.ini to read (default: ./config.ini, then /etc/pycron/config.ini)',
+    })
+    .option('target', { alias: 't', type: 'string', describe: 'jobs folder (overrides [Folders] JOBS_FOLDER)' })
+    .option('log-folder', {
+      alias: 'l',
+      type: 'string',
+      describe: 'logs folder for job_status.log (overrides [Folders] LOGS_FOLDER)',
+    })
+    .option('persistence-file', {
+      alias: 'p',
+      type: 'string',
+      describe: 'state file (overrides [Folders] PERSISTENCE_FILE)',
+    })
+    .option('log-level', {
+      type: 'string',
+      describe: 'service log level: DEBUG, INFO, WARNING, ERROR (overrides [Logging] LOG_LEVEL)',
+    })
+    .option('log-format', { choices: ['text', 'json'] as const, describe: 'service log format on stderr' });
+}
+
+let exitCode = 0;
+const setExit = (code: number): void => {
+  exitCode = code;
+};
+
+const cli = withCommonOptions(yargs(hideBin(process.argv)))
+  .scriptName('pycron')
+  .usage(
+    'pycron [-c config.ini] [command]\n\nA folder-driven job scheduler: drop a folder with a script and a schedule into the jobs folder.',
+  )
+  .command(
+    '$0',
+    'run the service in the foreground (stop with SIGTERM or Ctrl-C; SIGHUP reloads the config and rescans)',
+    (y) => y.option('nuke', { type: 'boolean', describe: 'delete the state file before starting (PyCron --nuke)' }),
+    async (args) => setExit(await serviceCommand(args)),
+  )
+  .command(
+    'validate',
+    'check the config and every job; print each problem with its path (exit 0 when clean, 2 otherwise)',
+    (y) => y.option('json', { type: 'boolean', describe: 'machine-readable output' }),
+    async (args) => setExit(await validateCommand(args)),
+  )
+  .command(
+    'list',
+    'list jobs with schedule, next run and last result',
+    (y) => y.option('json', { type: 'boolean', describe: 'machine-readable output' }),
+    async (args) => setExit(await listCommand(args)),
+  )
+  .command(
+    'next <job>',
+    "show the job's next firing instants, in its zone and in UTC",
+    (y) =>
+      y
+        .positional('job', { type: 'string', demandOption: true, describe: 'job name as `pycron list` shows it' })
+        .option('n', { alias: 'count', type: 'number', default: 5, describe: 'how many instants' })
+        .option('json', { type: 'boolean', describe: 'machine-readable output' })
+        .check((a) => {
+          if (!Number.isInteger(a.n) || a.n < 1 || a.n > 10_000)
+            throw new Error(`-n: expected a whole number from 1 to 10000, got ${a.n}`);
+          return true;
+        }),
+    async (args) => setExit(await nextCommand({ ...args, job: args.job, count: args.n })),
+  )
+  .command(
+    'run <job>',
+    "run one job now in the foreground, write its status record, exit with the job's exit code",
+    (y) => y.positional('job', { type: 'string', demandOption: true, describe: 'job name as `pycron list` shows it' }),
+    async (args) => setExit(await runCommand({ ...args, job: args.job })),
+  )
+  .strict()
+  .version(version)
+  .alias('h', 'help')
+  .alias('V', 'version')
+  .wrap(Math.min(110, process.stdout.columns || 100))
+  .fail((message, error) => {
+    if (error) throw error;
+    process.stderr.write(`pycron: ${message}\nRun 'pycron --help' for usage.\n`);
+    process.exit(EXIT_USAGE);
+  });
+
+try {
+  await cli.parseAsync();
+  process.exitCode = exitCode;
+} catch (error) {
+  if (isPycronError(error)) {
+    process.stderr.write(`pycron: ${error.message}\n`);
+    process.exitCode = error.exitCode;
+  } else {
+    process.stderr.write(`pycron: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exitCode = EXIT_FAILURE;
+  }
+}

@@ -1,0 +1,173 @@
+// Every config.ini key pycron knows: its section, spellings, default, meaning and parser, in one table.
+// Adding a key (or a section) is one row here plus its Settings field; docs and config.example.ini are tested against it.
+import type { ErrorCode } from '../errors.ts';
+import type { Settings } from './settings.ts';
+import {
+  byteCount,
+  durationMs,
+  parseLogFormat,
+  parseLogLevel,
+  parsePath,
+  parseTimezone,
+  wholeNumber,
+  type ParseContext,
+  type Parsed,
+} from './setting-values.ts';
+
+export type SettingOutcome =
+  { ok: true; set: Partial<Settings>; warning?: { code: ErrorCode; reason: string } } | { ok: false; expected: string };
+
+export interface SettingKey {
+  section: string;
+  key: string;
+  /** Other accepted spellings (PyCron's JOBS_FOLDER_DEFAULT); `key` wins when both are given. */
+  aliases: readonly string[];
+  /** The built-in default as it would be written in config.ini; undefined when computed (TIMEZONE). */
+  default: string | undefined;
+  /** The default as the docs show it. */
+  defaultText: string;
+  example: string;
+  /** One sentence for the docs table. */
+  doc: string;
+  parse(raw: string, context: ParseContext): SettingOutcome;
+}
+
+/** Sets one Settings field from a value parser. */
+function into<F extends keyof Settings>(field: F, parser: (raw: string, context: ParseContext) => Parsed<Settings[F]>) {
+  return (raw: string, context: ParseContext): SettingOutcome => {
+    const parsed = parser(raw, context);
+    if (!parsed.ok) return parsed;
+    const set: Partial<Settings> = {};
+    set[field] = parsed.value;
+    return { ok: true, set };
+  };
+}
+
+/** PyCron keeps its state in a pickle file we cannot read: keep our JSON state beside it instead. */
+function parseStateFile(raw: string, context: ParseContext): SettingOutcome {
+  const parsed = parsePath(raw, context);
+  if (!parsed.ok) return parsed;
+  if (!/\.pickle$/i.test(parsed.value)) return { ok: true, set: { stateFile: parsed.value } };
+  const stateFile = parsed.value.replace(/\.pickle$/i, '.json');
+  const reason = `pycron can't read PyCron's pickle state file; it keeps its JSON state at ${stateFile} instead`;
+  return { ok: true, set: { stateFile }, warning: { code: 'CONFIG_PICKLE_STATE', reason } };
+}
+
+function row(
+  fields: Omit<SettingKey, 'aliases' | 'defaultText'> & { aliases?: readonly string[]; defaultText?: string },
+): SettingKey {
+  return { aliases: [], defaultText: fields.default ?? '', ...fields };
+}
+
+export const SETTING_KEYS: readonly SettingKey[] = [
+  row({
+    section: 'Timings',
+    key: 'SLEEP_DURATION',
+    default: '1',
+    example: '1',
+    doc: 'Seconds PyCron slept between checks. Accepted for compatibility (a number > 0) but unused: pycron sleeps until the next due run.',
+    parse: into('sleepDurationMs', durationMs('seconds', 'above0')),
+  }),
+  row({
+    section: 'Timings',
+    key: 'CHECK_FOR_NEW_JOBS_EVERY',
+    default: '15',
+    example: '0.5',
+    doc: 'Minutes between full rescans of the jobs folder (fractions allowed). Changes are seen within a second anyway; the rescan is the safety net where file events are not delivered.',
+    parse: into('rescanEveryMs', durationMs('minutes', 'above0')),
+  }),
+  row({
+    section: 'Timings',
+    key: 'JOB_FAIL_TIMEOUT_PERIOD_MINUTES',
+    default: '5',
+    example: '0.05',
+    doc: 'Minutes to wait before re-running a failed run (fractions allowed: 0.05 is 3 seconds; 0 retries at once). Never later than the next regular slot.',
+    parse: into('retryDelayMs', durationMs('minutes', 'atLeast0')),
+  }),
+  row({
+    section: 'Timings',
+    key: 'SHUTDOWN_GRACE_SECONDS',
+    default: '30',
+    example: '60',
+    doc: 'Seconds running jobs may take to finish after SIGTERM/SIGINT before they are stopped.',
+    parse: into('shutdownGraceMs', durationMs('seconds', 'atLeast0')),
+  }),
+  row({
+    section: 'Timings',
+    key: 'KILL_GRACE_SECONDS',
+    default: '10',
+    example: '5',
+    doc: "Seconds between SIGTERM and SIGKILL when a run's process group is stopped (timeout, shutdown).",
+    parse: into('killGraceMs', durationMs('seconds', 'atLeast0')),
+  }),
+  row({
+    section: 'Folders',
+    key: 'JOBS_FOLDER',
+    aliases: ['JOBS_FOLDER_DEFAULT'],
+    default: '/etc/pycron/jobs',
+    example: 'jobs',
+    doc: "The jobs folder (created if missing). PyCron's spelling JOBS_FOLDER_DEFAULT is accepted. Flag: -t/--target.",
+    parse: into('jobsFolder', parsePath),
+  }),
+  row({
+    section: 'Folders',
+    key: 'LOGS_FOLDER',
+    aliases: ['LOGS_FOLDER_DEFAULT'],
+    default: '/etc/pycron/logs',
+    example: 'logs',
+    doc: "Where job_status.log and its daily files go (created if missing). PyCron's spelling LOGS_FOLDER_DEFAULT is accepted. Flag: -l/--log-folder.",
+    parse: into('logsFolder', parsePath),
+  }),
+  row({
+    section: 'Folders',
+    key: 'PERSISTENCE_FILE',
+    default: '/etc/pycron/persistence.json',
+    example: 'state.json',
+    doc: 'The JSON state file (next runs, failures, runs in flight). A PyCron name ending in .pickle is read as the .json file beside it, with a warning. Flag: -p/--persistence-file.',
+    parse: parseStateFile,
+  }),
+  row({
+    section: 'Logging',
+    key: 'LOG_LEVEL',
+    default: 'INFO',
+    example: 'DEBUG',
+    doc: 'Service log level: a Python level name (NOTSET and DEBUG show everything; INFO, WARNING, ERROR, CRITICAL) or number (0-50). Flag: --log-level.',
+    parse: into('logLevel', parseLogLevel),
+  }),
+  row({
+    section: 'Logging',
+    key: 'LOG_FORMAT',
+    default: 'text',
+    example: 'json',
+    doc: 'Service log on stderr: text (for people) or json (one object per line). Flag: --log-format.',
+    parse: into('logFormat', parseLogFormat),
+  }),
+  row({
+    section: 'Logging',
+    key: 'OUTPUT_CAPTURE_BYTES',
+    default: '1048576',
+    example: '256KiB',
+    doc: 'Bytes of stdout, and of stderr, kept per run (head and tail; the record says when output was cut). 1024 to 1 GiB; units KiB, MiB, GiB allowed.',
+    parse: into('captureBytes', byteCount(1024, 1024 ** 3)),
+  }),
+  row({
+    section: 'Logging',
+    key: 'STATUS_LOG_RETENTION_DAYS',
+    default: '30',
+    example: '90',
+    doc: 'Daily job_status.log files kept (a whole number, 1 or more).',
+    parse: into('statusLogRetentionDays', wholeNumber('days', 1)),
+  }),
+  row({
+    section: 'Jobs',
+    key: 'TIMEZONE',
+    default: undefined,
+    defaultText: "the host's time zone",
+    example: 'Europe/Berlin',
+    doc: "IANA time zone for schedules that name none (a TZ= prefix or a job's timezone option overrides it).",
+    parse: into('timezone', parseTimezone),
+  }),
+];
+
+/** Section names in table order, as the docs spell them. */
+export const SETTING_SECTIONS: readonly string[] = [...new Set(SETTING_KEYS.map((k) => k.section))];

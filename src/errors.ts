@@ -1,0 +1,117 @@
+// One error type for the whole program, with a closed set of codes. Each code maps to a process exit code
+// (and, later, an HTTP status); docs/errors.md lists every code and a test keeps the two in step.
+
+export const ERROR_CODES = {
+  USAGE: { exit: 2, http: 400, summary: 'The command line is wrong (unknown flag, missing argument).' },
+  CONFIG_NOT_FOUND: { exit: 2, http: 500, summary: 'The config file named with -c does not exist or cannot be read.' },
+  CONFIG_BAD_VALUE: { exit: 2, http: 500, summary: 'A config.ini key has a value of the wrong kind or out of range.' },
+  CONFIG_UNKNOWN_KEY: {
+    exit: 2,
+    http: 500,
+    summary: 'A config.ini section or key is not known (a warning at start-up).',
+  },
+  CONFIG_PICKLE_STATE: {
+    exit: 2,
+    http: 500,
+    summary: "PERSISTENCE_FILE names PyCron's pickle file, which pycron cannot read (a warning).",
+  },
+  CONFIG_INI_COMMENT: {
+    exit: 2,
+    http: 500,
+    summary: 'An unquoted value holds # or ;, which ini reads as the start of a comment (a warning).',
+  },
+  CONFIG_DUPLICATE_KEY: {
+    exit: 2,
+    http: 500,
+    summary:
+      'An ini key is given twice, or under two spellings (JOBS_FOLDER and JOBS_FOLDER_DEFAULT); one is ignored (a warning).',
+  },
+  JOB_INVALID: {
+    exit: 2,
+    http: 422,
+    summary: 'A job folder or file cannot be understood (no runnable file, two candidates, bad job.ini).',
+  },
+  SCHEDULE_INVALID: {
+    exit: 2,
+    http: 422,
+    summary: 'A schedule expression cannot be parsed, or names an unknown time zone.',
+  },
+  JOB_RUNNING: { exit: 1, http: 409, summary: 'The job is running already; pycron never starts a second copy.' },
+  JOB_NOT_FOUND: { exit: 2, http: 404, summary: 'No job has the name given.' },
+  STATE_UNREADABLE: {
+    exit: 1,
+    http: 500,
+    summary: 'The state file could not be read; it was moved aside and the service started afresh (a warning).',
+  },
+  STATE_LOCKED: { exit: 1, http: 409, summary: 'Another pycron is running with the same state file.' },
+  STATE_WRITE_FAILED: { exit: 1, http: 500, summary: 'The state file could not be written.' },
+  SPAWN_FAILED: {
+    exit: 1,
+    http: 500,
+    summary: 'A job process could not be started (missing interpreter, no exec bit).',
+  },
+  WATCH_FAILED: {
+    exit: 1,
+    http: 500,
+    summary: 'The jobs folder could not be watched (inotify limits); the periodic rescan still runs.',
+  },
+  IO_FAILED: { exit: 1, http: 500, summary: 'A file or folder pycron needs could not be read or written.' },
+  INTERNAL: { exit: 1, http: 500, summary: 'A bug in pycron: please report it with the service log.' },
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** Where a problem is: a file, and inside it a section, key or line. */
+export interface ErrorLocation {
+  file?: string;
+  section?: string;
+  key?: string;
+  line?: number;
+}
+
+export interface ErrorDetails {
+  where?: ErrorLocation;
+  expected?: string;
+  got?: unknown;
+  /** A full sentence used instead of the expected/got form. */
+  reason?: string;
+  cause?: unknown;
+}
+
+export function describeLocation(where: ErrorLocation | undefined): string {
+  if (!where) return '';
+  let text = where.file ?? '';
+  if (where.line !== undefined) text += `:${where.line}`;
+  if (where.section !== undefined) text += `${text ? ' ' : ''}[${where.section}]`;
+  if (where.key !== undefined) text += `${text ? ' ' : ''}${where.key}`;
+  return text;
+}
+
+function formatGot(got: unknown): string {
+  return typeof got === 'string' ? `'${got}'` : JSON.stringify(got);
+}
+
+export class PycronError extends Error {
+  readonly code: ErrorCode;
+  readonly details: ErrorDetails;
+
+  constructor(code: ErrorCode, details: ErrorDetails = {}) {
+    const place = describeLocation(details.where);
+    let body = details.reason ?? '';
+    if (details.expected !== undefined) {
+      body = `expected ${details.expected}${'got' in details ? `, got ${formatGot(details.got)}` : ''}`;
+    }
+    super(place ? `${place}: ${body}` : body, { cause: details.cause });
+    this.name = 'PycronError';
+    this.code = code;
+    this.details = details;
+  }
+
+  get exitCode(): number {
+    return ERROR_CODES[this.code].exit;
+  }
+}
+
+export function isPycronError(error: unknown): error is PycronError {
+  return error instanceof PycronError;
+}

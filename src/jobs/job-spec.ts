@@ -1,0 +1,28 @@
+// A job as the rest of the program sees it, whatever folder layout it came from.
+import type { Schedule } from '../schedule/schedule.ts';
+
+export type JobCommand =
+  /** Run this file directly (spawn, no shell); it needs its exec bit and, for scripts, a #! line. */
+  | { kind: 'exec'; path: string }
+  /** Run this text with `/bin/sh -c` (job.ini `command =`). */
+  | { kind: 'shell'; script: string };
+
+export interface JobSpec {
+  /** Unique id: the folder name for job folders, the path relative to the jobs folder for PyCron layout. */
+  readonly name: string;
+  readonly layout: 'pycron' | 'folder';
+  /** Absolute path of the job's folder: the working directory of its runs. */
+  readonly folder: string;
+  /** Absolute path of the script, or of job.ini for `command =` jobs: PyCron's `file` field. */
+  readonly file: string;
+  readonly command: JobCommand;
+  /** One or more schedules; the job fires at the earliest next instant of any of them. */
+  readonly schedules: readonly Schedule[];
+  /** IANA zone the schedules are read in. */
+  readonly timezone: string;
+  /** Stop the run after this long (SIGTERM to its group, then SIGKILL after the kill grace); undefined = never. */
+  readonly timeoutMs: number | undefined;
+  readonly enabled: boolean;
+  /** Changes whenever anything that affects scheduling or running changes; used to notice edits. */
+  readonly fingerprint: string;
+}

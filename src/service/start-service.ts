@@ -1,0 +1,262 @@
+// Wires the parts into a running service: settings -> jobs catalog -> scheduler -> runs -> status log and state.
+// Returns a handle whose stop() is the graceful shutdown (SIGTERM): nothing new starts, running jobs get a grace.
+import { createHash } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { dirname } from 'node:path';
+import { systemClock, type Clock } from '../clock.ts';
+import type { Settings } from '../config/settings.ts';
+import { formatDiagnostic } from '../diagnostic.ts';
+import { ServiceEventBus } from '../events.ts';
+import { JobCatalog, type CatalogChange } from '../jobs/job-catalog.ts';
+import type { JobSpec } from '../jobs/job-spec.ts';
+import { scanEntry, scanJobsFolder } from '../jobs/scan-jobs-folder.ts';
+import { ALL_ENTRIES, watchJobsFolder } from '../jobs/jobs-watcher.ts';
+import type { ServiceLogger } from '../log/service-logger.ts';
+import { readBootId } from '../runner/process-identity.ts';
+import { RunManager } from '../runs/run-manager.ts';
+import { recoverInFlightRuns } from '../runs/recover-in-flight.ts';
+import { Scheduler } from '../scheduler/scheduler.ts';
+import type { StateStore } from '../state/job-state.ts';
+import { JsonFileStateStore } from '../state/json-file-state-store.ts';
+import { StateBook } from '../state/state-book.ts';
+import { acquireStateLock } from '../state/state-lock.ts';
+import { StatusLog } from '../statuslog/status-log.ts';
+import { runRebootJobs } from './run-reboot-jobs.ts';
+
+export interface ServiceDeps {
+  logger: ServiceLogger;
+  clock?: Clock;
+  /** Defaults to the JSON state file named in the settings. */
+  stateStore?: StateStore;
+  /** Defaults to the real /proc boot id. */
+  bootId?: string;
+}
+
+export interface Service extends AsyncDisposable {
+  readonly events: ServiceEventBus;
+  readonly catalog: JobCatalog;
+  readonly scheduler: Scheduler;
+  readonly runs: RunManager;
+  readonly state: StateBook;
+  /** Rescans the whole jobs folder now (what the periodic rescan does). */
+  rescan(): Promise<void>;
+  /** Applies reloaded settings (SIGHUP) and rescans; returns the settings that need a restart to change. */
+  reload(next: Settings): Promise<string[]>;
+  /** Graceful stop: start nothing new, give running jobs the grace, stop the rest, write records and state. */
+  stop(): Promise<void>;
+  /** The settings in force (they change with reload()). */
+  readonly settings: Settings;
+}
+
+export async function startService(initialSettings: Settings, deps: ServiceDeps): Promise<Service> {
+  // Replaced as a whole by reload(); the folders and log settings it cannot change are kept.
+  let settings = initialSettings;
+  const { logger } = deps;
+  const clock = deps.clock ?? systemClock;
+  const events = new ServiceEventBus((event, error) => logger.error(`a listener of ${event} failed: ${String(error)}`));
+
+  await Promise.all([
+    mkdir(settings.jobsFolder, { recursive: true }),
+    mkdir(settings.logsFolder, { recursive: true }),
+    mkdir(dirname(settings.stateFile), { recursive: true }),
+  ]);
+  const statusLog = await StatusLog.open({
+    logsFolder: settings.logsFolder,
+    retentionDays: settings.statusLogRetentionDays,
+    onError: (error) => logger.error(`status log: ${error.message}`),
+    onNotice: (message) => logger.warn(message),
+  });
+  // NOTE: before the state is read: a second service on the same state file would run every job twice.
+  const lock = deps.stateStore ? undefined : acquireStateLock(settings.stateFile);
+  const store =
+    deps.stateStore ??
+    new JsonFileStateStore(settings.stateFile, { onError: (error) => logger.error(`state file: ${error.message}`) });
+  const loaded = await store.load();
+  if (loaded.warning) logger.warn(loaded.warning);
+  const state = new StateBook(loaded.state, store);
+
+  const catalog = new JobCatalog(settings.jobsFolder);
+  const startedAt = performance.now();
+
+  const bootId = deps.bootId ?? readBootId();
+  const runs = new RunManager({
+    clock,
+    state,
+    statusLog,
+    logger,
+    events,
+    host: hostname(),
+    bootId,
+    serviceId: createHash('sha256').update(settings.stateFile).digest('hex').slice(0, 16),
+    retryDelayMs: settings.retryDelayMs,
+    killGraceMs: settings.killGraceMs,
+    captureBytes: settings.captureBytes,
+    onRunEnded: (job) => scheduler.replan(job),
+    lookupJob: (name) => catalog.get(name),
+  });
+  // NOTE: the run manager's onRunEnded calls the scheduler, which is created next; it runs only once runs exist.
+  const scheduler: Scheduler = new Scheduler({
+    clock,
+    state,
+    isRunning: (job) => runs.isRunning(job),
+    fire: (job, firing) => void runs.start(job, firing),
+    skipped: (job, slot) => {
+      const reason = 'the previous run is still running';
+      logger.warn(`slot ${new Date(slot).toISOString()} of ${job.name} skipped: ${reason}`);
+      events.emit('firing:skipped', { job: job.name, slot, reason });
+    },
+  });
+
+  function reportDiagnostics(diagnostics: readonly { severity: string }[]): void {
+    for (const d of diagnostics as Parameters<typeof formatDiagnostic>[0][]) {
+      if (d.severity === 'error') logger.error(formatDiagnostic(d));
+      else logger.warn(formatDiagnostic(d));
+    }
+    events.emit('jobs:diagnostics', { diagnostics: catalog.diagnostics });
+  }
+
+  function applyChange(change: CatalogChange): void {
+    for (const job of change.removed) {
+      scheduler.remove(job.name);
+      logger.info(`job removed: ${job.name}`);
+      events.emit('job:removed', { job });
+    }
+    for (const job of change.added) {
+      scheduler.upsert(job);
+      logger.info(`job added: ${job.name}`, describeNext(job));
+      events.emit('job:added', { job });
+    }
+    for (const job of change.changed) {
+      scheduler.upsert(job);
+      logger.info(`job changed: ${job.name}`, describeNext(job));
+      events.emit('job:changed', { job });
+    }
+  }
+
+  function describeNext(job: JobSpec): Record<string, unknown> {
+    const nextAt = scheduler.nextAt(job.name);
+    return {
+      schedule: job.schedules.map((s) => s.describe()).join('; '),
+      next_run: nextAt ? new Date(nextAt).toISOString() : null,
+    };
+  }
+
+  // Scans run one at a time, in order, so an older scan can never overwrite a newer one.
+  let scanQueue: Promise<void> = Promise.resolve();
+  let stopped = false;
+  function enqueueScan(work: () => Promise<void>): Promise<void> {
+    scanQueue = scanQueue.then(async () => {
+      if (stopped) return;
+      try {
+        await work();
+      } catch (error) {
+        logger.error(`scanning the jobs folder failed: ${String(error)}`);
+      }
+    });
+    return scanQueue;
+  }
+  const rescan = (): Promise<void> =>
+    enqueueScan(async () => {
+      const result = await scanJobsFolder(settings.jobsFolder, { timezone: settings.timezone });
+      const before = new Set(catalog.diagnostics.map(formatDiagnostic));
+      applyChange(catalog.replaceAll(result));
+      reportDiagnostics(result.diagnostics.filter((d) => !before.has(formatDiagnostic(d))));
+    });
+  const rescanEntry = (entry: string): Promise<void> =>
+    entry === ALL_ENTRIES
+      ? rescan()
+      : enqueueScan(async () => {
+          const result = await scanEntry(settings.jobsFolder, entry, { timezone: settings.timezone });
+          const before = new Set(catalog.diagnostics.map(formatDiagnostic));
+          applyChange(catalog.replaceEntry(entry, result));
+          reportDiagnostics(result.diagnostics.filter((d) => !before.has(formatDiagnostic(d))));
+        });
+
+  // NOTE: the watcher starts before the first scan, so a change made during the scan is queued behind it, not lost.
+  const watcher = watchJobsFolder(settings.jobsFolder, {
+    onEntryChanged: (entry) => void rescanEntry(entry),
+    onError: (diagnostic) => logger.error(formatDiagnostic(diagnostic)),
+  });
+  await enqueueScan(async () => {
+    const initial = await scanJobsFolder(settings.jobsFolder, { timezone: settings.timezone });
+    catalog.replaceAll(initial);
+    reportDiagnostics(initial.diagnostics);
+    const jobsByName = new Map(catalog.jobs.map((job) => [job.name, job]));
+    recoverInFlightRuns({
+      jobs: jobsByName,
+      state,
+      runs,
+      clock,
+      logger,
+      bootId,
+      killGraceMs: settings.killGraceMs,
+      hasRecord: (runId) => statusLog.hasRecord(runId),
+    });
+    runRebootJobs({ jobs: catalog.jobs, state, runs, bootId, clock, logger });
+    for (const job of catalog.jobs) scheduler.addAtStartUp(job);
+    scheduler.start();
+  });
+  let rescanTimer = setInterval(() => void rescan(), settings.rescanEveryMs);
+  await watcher.ready;
+
+  const loadMs = Math.round(performance.now() - startedAt);
+  logger.info(`pycron ready: ${catalog.jobs.length} job(s) from ${settings.jobsFolder} in ${loadMs} ms`, {
+    invalid: catalog.diagnostics.filter((d) => d.severity === 'error').length,
+    status_log: `${settings.logsFolder}/job_status.log`,
+    state_file: settings.stateFile,
+  });
+  events.emit('service:ready', { jobs: catalog.jobs.length });
+
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> =>
+    (stopping ??= (async () => {
+      stopped = true;
+      scheduler.stop();
+      clearInterval(rescanTimer);
+      await watcher.close().catch(() => {});
+      const running = runs.runningJobs();
+      if (running.length > 0) {
+        logger.info(`stopping: waiting up to ${settings.shutdownGraceMs} ms for ${running.join(', ')}`);
+      }
+      await runs.stopAll(settings.shutdownGraceMs);
+      await scanQueue;
+      await state.flush().catch((error: unknown) => logger.error(`state file: ${String(error)}`));
+      await statusLog.close();
+      lock?.release();
+      logger.info('pycron stopped');
+    })());
+
+  async function reload(next: Settings): Promise<string[]> {
+    if (stopped) return [];
+    const fixed = ['jobsFolder', 'logsFolder', 'stateFile', 'logLevel', 'logFormat', 'statusLogRetentionDays'] as const;
+    const needRestart = fixed.filter((key) => next[key] !== settings[key]);
+    if (next.rescanEveryMs !== settings.rescanEveryMs) {
+      clearInterval(rescanTimer);
+      rescanTimer = setInterval(() => void rescan(), next.rescanEveryMs);
+    }
+    settings = { ...next, ...Object.fromEntries(fixed.map((key) => [key, settings[key]])) };
+    runs.configure({
+      retryDelayMs: settings.retryDelayMs,
+      killGraceMs: settings.killGraceMs,
+      captureBytes: settings.captureBytes,
+    });
+    await rescan();
+    return needRestart;
+  }
+
+  return {
+    events,
+    catalog,
+    scheduler,
+    runs,
+    state,
+    rescan,
+    reload,
+    stop,
+    get settings() {
+      return settings;
+    },
+    [Symbol.asyncDispose]: stop,
+  };
+}
