@@ -2,6 +2,7 @@
 import { loadSettings } from '../config/load-settings.ts';
 import { formatDiagnostic } from '../diagnostic.ts';
 import { scanJobsFolder } from '../jobs/scan-jobs-folder.ts';
+import { scanOptionsOf } from '../jobs/scan-options-of.ts';
 import { settingsFlags, type CommonArgs } from './load-context.ts';
 
 export async function validateCommand(args: CommonArgs & { json?: boolean }): Promise<number> {
@@ -13,7 +14,7 @@ export async function validateCommand(args: CommonArgs & { json?: boolean }): Pr
   const configBroken = diagnostics.some((d) => d.severity === 'error');
   const scan = configBroken
     ? { jobs: [], diagnostics: [] }
-    : await scanJobsFolder(settings.jobsFolder, { timezone: settings.timezone });
+    : await scanJobsFolder(settings.jobsFolder, scanOptionsOf(settings));
   const all = [...diagnostics, ...scan.diagnostics];
   const errors = all.filter((d) => d.severity === 'error').length;
   if (args.json) {

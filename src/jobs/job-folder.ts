@@ -7,6 +7,7 @@ import { parseSchedule, type ParsedSchedule } from '../schedule/parse-schedule.t
 import type { Schedule } from '../schedule/schedule.ts';
 import { isValidTimeZone } from '../schedule/zone-time.ts';
 import { fingerprintJob } from './fingerprint-job.ts';
+import { defaultJobOptions } from './job-options.ts';
 import type { JobCommand, JobSpec } from './job-spec.ts';
 import { isIgnoredName, JOB_INI_FILE, SCHEDULE_FILE } from './job-file-names.ts';
 import { DURATION_EXPECTED, parseDuration } from './parse-duration.ts';
@@ -198,9 +199,11 @@ export async function readJobFolder(jobsFolder: string, name: string, opts: { ti
     file,
     command,
     schedules,
+    scheduleArgs: schedules.map(() => []),
     timezone,
     timeoutMs,
     enabled,
+    options: defaultJobOptions(folder, name),
     fingerprint,
   };
   return { jobs: [job], diagnostics };

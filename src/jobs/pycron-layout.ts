@@ -5,6 +5,7 @@ import path from 'node:path';
 import { parsePycronTokens } from '../schedule/pycron-schedule.ts';
 import type { Schedule } from '../schedule/schedule.ts';
 import { fingerprintJob } from './fingerprint-job.ts';
+import { defaultJobOptions } from './job-options.ts';
 import type { JobSpec } from './job-spec.ts';
 import { isIgnoredName, looksLikeScript } from './job-file-names.ts';
 import { isExecutable, readFolder } from './read-folder.ts';
@@ -94,9 +95,11 @@ async function scanLevel(
       file: entry.path,
       command: { kind: 'exec', path: entry.path },
       schedules: [schedule],
+      scheduleArgs: [[]],
       timezone,
       timeoutMs: undefined,
       enabled: true,
+      options: defaultJobOptions(folder, name),
       fingerprint,
     };
     result.jobs.push(job);

@@ -25,6 +25,14 @@ export interface SpawnJobOptions {
   timeoutMs: number | undefined;
   /** Time between SIGTERM and SIGKILL when stopping the run. */
   killGraceMs: number;
+  /**
+   * Extra arguments (triggers, kopf's [cron] entries): after the script's path, or as "$@" of a `command =` (whose $0
+   * is the job's name).
+   */
+  args?: readonly string[];
+  /** Run as this user and group (the service runs as root); undefined = as the service. */
+  uid?: number;
+  gid?: number;
   /** Bound for each of stdout and stderr (head and tail kept). */
   captureBytes: number;
   /** For startedAt/endedAt; Date.now by default. */
@@ -40,13 +48,18 @@ export interface RunningJob {
   readonly result: Promise<RunResult>;
   /** Stops the run's whole process group: SIGTERM, then SIGKILL after killGraceMs. Idempotent. */
   stop(reason: StopReason): Promise<void>;
+  /** Sends `signal` to the job's own process (procs' hup_on_change); false when it is not running. */
+  signal(signal: NodeJS.Signals): boolean;
 }
 
 export function spawnJob(opts: SpawnJobOptions): RunningJob {
   const now = opts.now ?? Date.now;
   const startedAt = now();
+  const extra = opts.args ?? [];
   const [file, args] =
-    opts.command.kind === 'exec' ? [opts.command.path, []] : ['/bin/sh', ['-c', opts.command.script]];
+    opts.command.kind === 'exec'
+      ? [opts.command.path, [...extra]]
+      : ['/bin/sh', ['-c', opts.command.script, opts.job, ...extra]];
   const stdout = new BoundedCapture(opts.captureBytes);
   const stderr = new BoundedCapture(opts.captureBytes);
 
@@ -85,6 +98,8 @@ export function spawnJob(opts: SpawnJobOptions): RunningJob {
       cwd: opts.cwd,
       env: { ...process.env, ...opts.env },
       shell: false,
+      ...(opts.uid !== undefined ? { uid: opts.uid } : {}),
+      ...(opts.gid !== undefined ? { gid: opts.gid } : {}),
       // Each run leads its own process group (pgid = pid), so a timeout or shutdown can signal -pid and reach the
       // grandchildren too; it also lets runs outlive a crashed service, to be found again by crash recovery.
       detached: true,
@@ -93,7 +108,7 @@ export function spawnJob(opts: SpawnJobOptions): RunningJob {
   } catch (error) {
     // Bad arguments (a NUL byte in the environment) throw at once instead of emitting 'error'.
     finish({ exitCode: null, signal: null, error: describeSpawnError(error, file, opts.cwd), pid: null });
-    return { pid: null, result, stop: async () => {} };
+    return { pid: null, result, stop: async () => {}, signal: () => false };
   }
   const pid = child.pid ?? null;
 
@@ -152,5 +167,15 @@ export function spawnJob(opts: SpawnJobOptions): RunningJob {
     timeoutTimer = setTimeout(() => void stop('timeout'), opts.timeoutMs);
   }
 
-  return { pid, result, stop };
+  const signal = (name: NodeJS.Signals): boolean => {
+    if (pid === null || exit) return false;
+    try {
+      process.kill(pid, name);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+
+  return { pid, result, stop, signal };
 }

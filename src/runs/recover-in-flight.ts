@@ -5,6 +5,7 @@
 // before the crash. Either way the outcome is unknown, so it counts as a failure and the job is retried.
 import { readdirSync } from 'node:fs';
 import type { Clock } from '../clock.ts';
+import { defaultJobOptions } from '../jobs/job-options.ts';
 import type { JobSpec } from '../jobs/job-spec.ts';
 import type { ServiceLogger } from '../log/service-logger.ts';
 import { isSameProcess, readProcessEnvVar, readProcessStat } from '../runner/process-identity.ts';
@@ -77,9 +78,11 @@ function standInJob(name: string, inFlight: InFlightRun): JobSpec {
     file,
     command: { kind: 'exec', path: file },
     schedules: [],
+    scheduleArgs: [],
     timezone: 'UTC',
     timeoutMs: undefined,
     enabled: false,
+    options: defaultJobOptions('', name),
     fingerprint: '',
   };
 }

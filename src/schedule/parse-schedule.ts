@@ -13,6 +13,11 @@ export type ParsedSchedule = { ok: true; schedule: Schedule } | { ok: false; err
 export interface ParseScheduleOptions {
   /** Seed for cron `H` (hashed) values, normally the job's name; without it `H` is rejected. */
   hashSeed?: string;
+  /**
+   * Fixed-time cron slots that fall in a spring-forward gap: `run_after` (default, cronie: once right after the gap)
+   * or `skip` (not that day).
+   */
+  dstGap?: 'run_after' | 'skip';
 }
 
 const TZ_PREFIX = /^(?:CRON_)?TZ=(\S*)(?:\s+|$)/;

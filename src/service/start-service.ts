@@ -11,6 +11,7 @@ import { ServiceEventBus } from '../events.ts';
 import { JobCatalog, type CatalogChange } from '../jobs/job-catalog.ts';
 import type { JobSpec } from '../jobs/job-spec.ts';
 import { scanEntry, scanJobsFolder } from '../jobs/scan-jobs-folder.ts';
+import { scanOptionsOf } from '../jobs/scan-options-of.ts';
 import { ALL_ENTRIES, watchJobsFolder } from '../jobs/jobs-watcher.ts';
 import type { ServiceLogger } from '../log/service-logger.ts';
 import { readBootId } from '../runner/process-identity.ts';
@@ -158,7 +159,7 @@ export async function startService(initialSettings: Settings, deps: ServiceDeps)
   }
   const rescan = (): Promise<void> =>
     enqueueScan(async () => {
-      const result = await scanJobsFolder(settings.jobsFolder, { timezone: settings.timezone });
+      const result = await scanJobsFolder(settings.jobsFolder, scanOptionsOf(settings));
       const before = new Set(catalog.diagnostics.map(formatDiagnostic));
       applyChange(catalog.replaceAll(result));
       reportDiagnostics(result.diagnostics.filter((d) => !before.has(formatDiagnostic(d))));
@@ -167,7 +168,7 @@ export async function startService(initialSettings: Settings, deps: ServiceDeps)
     entry === ALL_ENTRIES
       ? rescan()
       : enqueueScan(async () => {
-          const result = await scanEntry(settings.jobsFolder, entry, { timezone: settings.timezone });
+          const result = await scanEntry(settings.jobsFolder, entry, scanOptionsOf(settings));
           const before = new Set(catalog.diagnostics.map(formatDiagnostic));
           applyChange(catalog.replaceEntry(entry, result));
           reportDiagnostics(result.diagnostics.filter((d) => !before.has(formatDiagnostic(d))));
@@ -179,7 +180,7 @@ export async function startService(initialSettings: Settings, deps: ServiceDeps)
     onError: (diagnostic) => logger.error(formatDiagnostic(diagnostic)),
   });
   await enqueueScan(async () => {
-    const initial = await scanJobsFolder(settings.jobsFolder, { timezone: settings.timezone });
+    const initial = await scanJobsFolder(settings.jobsFolder, scanOptionsOf(settings));
     catalog.replaceAll(initial);
     reportDiagnostics(initial.diagnostics);
     const jobsByName = new Map(catalog.jobs.map((job) => [job.name, job]));

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Diagnostic } from '../../src/diagnostic.ts';
 import { JobCatalog } from '../../src/jobs/job-catalog.ts';
+import { defaultJobOptions } from '../../src/jobs/job-options.ts';
 import type { JobSpec } from '../../src/jobs/job-spec.ts';
 
 const ROOT = '/srv/jobs';
@@ -15,9 +16,11 @@ function job(name: string, fingerprint = 'f1'): JobSpec {
     file: `${ROOT}/${name}`,
     command: { kind: 'exec', path: `${ROOT}/${name}` },
     schedules: [],
+    scheduleArgs: [],
     timezone: 'UTC',
     timeoutMs: undefined,
     enabled: true,
+    options: defaultJobOptions(folder, name),
     fingerprint,
   };
 }

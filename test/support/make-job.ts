@@ -1,4 +1,5 @@
 // Small job specs for scheduler tests, on real schedule parsers.
+import { defaultJobOptions } from '../../src/jobs/job-options.ts';
 import type { JobSpec } from '../../src/jobs/job-spec.ts';
 import { parseSchedule } from '../../src/schedule/parse-schedule.ts';
 
@@ -17,9 +18,11 @@ export function makeJob(name: string, expressions: string | string[], overrides:
     file: `/jobs/${name}/run.sh`,
     command: { kind: 'exec', path: `/jobs/${name}/run.sh` },
     schedules,
+    scheduleArgs: schedules.map(() => []),
     timezone,
     timeoutMs: undefined,
     enabled: true,
+    options: defaultJobOptions(`/jobs/${name}`, name),
     fingerprint: list.join('|'),
     ...overrides,
   };
