@@ -7,6 +7,7 @@ import { PycronError } from '../errors.ts';
 import { readBootId } from '../runner/process-identity.ts';
 import { spawnJob } from '../runner/spawn-job.ts';
 import { findLiveRun } from '../runs/recover-in-flight.ts';
+import { spawnOptionsFor } from '../runs/spawn-options-for.ts';
 import { describeFiring, type Firing } from '../scheduler/firing.ts';
 import { nextSlot } from '../scheduler/next-slot.ts';
 import { buildStatusRecord } from '../statuslog/status-record.ts';
@@ -14,42 +15,39 @@ import { StatusLog } from '../statuslog/status-log.ts';
 import { findJob, loadSettingsOrExit, type CommonArgs } from './load-context.ts';
 import { readStateQuietly } from './list-command.ts';
 
-export async function runCommand(args: CommonArgs & { job: string }): Promise<number> {
+export async function runCommand(args: CommonArgs & { job: string; args?: string[] }): Promise<number> {
   const { settings } = loadSettingsOrExit(args);
   const job = await findJob(settings, args.job);
   const state = await readStateQuietly(settings.stateFile);
   const jobState = state.jobs[job.name];
-  const live = jobState?.inFlight ? findLiveRun(jobState.inFlight, readBootId()) : undefined;
-  if (live !== undefined) {
+  const bootId = readBootId();
+  for (const inFlight of jobState?.inFlight ?? []) {
+    const live = findLiveRun(inFlight, bootId);
+    if (live === undefined) continue;
     throw new PycronError('JOB_RUNNING', {
-      reason: `${job.name} is running already (pid ${live.pid}, run ${jobState?.inFlight?.runId}); pycron never starts a second copy`,
+      reason: `${job.name} is running already (pid ${live.pid}, run ${inFlight.runId}); pycron never starts a second copy`,
     });
   }
   const failures = jobState?.failures ?? 0;
   const runId = randomUUID();
   const now = Date.now();
-  const firing: Firing = { job: job.name, scheduledAt: now, reason: 'manual', attempt: 1, collapsedSlots: 0 };
+  const firing: Firing = {
+    job: job.name,
+    scheduledAt: now,
+    reason: 'manual',
+    attempt: 1,
+    collapsedSlots: 0,
+    args: args.args ?? [],
+  };
   await mkdir(settings.logsFolder, { recursive: true });
   const statusLog = await StatusLog.open({
     logsFolder: settings.logsFolder,
     retentionDays: settings.statusLogRetentionDays,
   });
 
-  const child = spawnJob({
-    runId,
-    job: job.name,
-    command: job.command,
-    cwd: job.folder,
-    env: {
-      PYCRON_JOB: job.name,
-      PYCRON_RUN_ID: runId,
-      PYCRON_SCHEDULED_AT: new Date(now).toISOString(),
-      PYCRON_ATTEMPT: '1',
-    },
-    timeoutMs: job.timeoutMs,
-    killGraceMs: settings.killGraceMs,
-    captureBytes: settings.captureBytes,
-  });
+  const child = spawnJob(
+    spawnOptionsFor(job, firing, runId, { killGraceMs: settings.killGraceMs, captureBytes: settings.captureBytes }),
+  );
   const forward = (): void => void child.stop('shutdown');
   process.once('SIGINT', forward);
   process.once('SIGTERM', forward);

@@ -89,42 +89,51 @@ function standInJob(name: string, inFlight: InFlightRun): JobSpec {
 
 /** Deals with every run the state says was in flight; returns the names of jobs whose old run still runs. */
 export function recoverInFlightRuns(options: RecoverOptions): string[] {
-  const { state, runs, clock, logger } = options;
+  const { state } = options;
   const adopted: string[] = [];
   for (const name of state.names()) {
-    const inFlight = state.get(name).inFlight;
-    if (!inFlight) continue;
-    // NOTE: a job that is missing or invalid now may be valid again in a second: its live run still blocks it.
-    const job = options.jobs.get(name) ?? standInJob(name, inFlight);
-    const firing: Firing = {
-      job: name,
-      scheduledAt: inFlight.scheduledAt,
-      reason: toReason(inFlight.reason),
-      attempt: inFlight.attempt,
-      collapsedSlots: 0,
-    };
-    const live = findLiveRun(inFlight, options.bootId);
-    if (!live) {
-      if (options.hasRecord(inFlight.runId)) {
-        // The record was written, the state save that follows it was not: finish the bookkeeping quietly.
-        const { inFlight: _done, ...rest } = state.get(name);
-        state.set(name, rest);
-        continue;
-      }
-      logger.warn(
-        `run ${inFlight.runId} of ${name} was interrupted: the service stopped during it and its process is gone`,
-      );
-      const result = failedResult(name, inFlight.runId, inFlight.startedAt, clock.now(), interruptedSentence(false));
-      runs.finish(job, firing, { ...result, pid: inFlight.pid ?? null });
-      continue;
+    for (const inFlight of state.get(name).inFlight ?? []) {
+      // NOTE: a job that is missing or invalid now may be valid again in a second: its live run still blocks it.
+      const job = options.jobs.get(name) ?? standInJob(name, inFlight);
+      if (recoverRun(options, job, inFlight)) adopted.push(name);
     }
-    logger.warn(
-      `run ${inFlight.runId} of ${name} (pid ${live.pid}) survived the service's restart: waiting for it to end before the job runs again`,
-    );
-    adopted.push(name);
-    adoptRun(options, job, firing, inFlight, live);
   }
   return adopted;
+}
+
+/** Records or adopts one run found in flight; true when its process still runs (adopted). */
+function recoverRun(options: RecoverOptions, job: JobSpec, inFlight: InFlightRun): boolean {
+  const { state, runs, clock, logger } = options;
+  const name = job.name;
+  const firing: Firing = {
+    job: name,
+    scheduledAt: inFlight.scheduledAt,
+    reason: toReason(inFlight.reason),
+    attempt: inFlight.attempt,
+    collapsedSlots: 0,
+    args: [],
+  };
+  const live = findLiveRun(inFlight, options.bootId);
+  if (!live) {
+    if (options.hasRecord(inFlight.runId)) {
+      // The record was written, the state save that follows it was not: finish the bookkeeping quietly.
+      const current = state.get(name);
+      const rest = (current.inFlight ?? []).filter((run) => run.runId !== inFlight.runId);
+      state.set(name, { ...current, inFlight: rest.length > 0 ? rest : undefined });
+      return false;
+    }
+    logger.warn(
+      `run ${inFlight.runId} of ${name} was interrupted: the service stopped during it and its process is gone`,
+    );
+    const result = failedResult(name, inFlight.runId, inFlight.startedAt, clock.now(), interruptedSentence(false));
+    runs.finish(job, firing, { ...result, pid: inFlight.pid ?? null });
+    return false;
+  }
+  logger.warn(
+    `run ${inFlight.runId} of ${name} (pid ${live.pid}) survived the service's restart: waiting for it to end before the job runs again`,
+  );
+  adoptRun(options, job, firing, inFlight, live);
+  return true;
 }
 
 function adoptRun(options: RecoverOptions, job: JobSpec, firing: Firing, inFlight: InFlightRun, live: LiveRun): void {

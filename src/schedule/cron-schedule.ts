@@ -9,10 +9,13 @@ import { explainCronError } from './cron-error-message.ts';
 import { describeCron } from './describe-cron.ts';
 import { nextWallInstant } from './next-wall-instant.ts';
 import type { DstRule, WallMatcher } from './next-wall-instant.ts';
+import type { DstGapPolicy } from './zone-time.ts';
 
 export interface CronOptions {
   /** Seed for `H` (hashed) fields, normally the job's name. Without it `H` is rejected: it would be random. */
   hashSeed?: string;
+  /** Fixed-time slots in a spring-forward gap: `run_after` (default, cronie) or `skip` (not that day). */
+  dstGap?: DstGapPolicy;
 }
 
 const ALIASES: Readonly<Record<string, string>> = {
@@ -44,6 +47,7 @@ class CronSchedule implements Schedule {
     private readonly raw: readonly string[],
     private readonly fields: CronFieldCollection,
     private readonly match: WallMatcher,
+    private readonly gap: DstGapPolicy,
   ) {
     // cronie: a job whose minute or hour field starts with `*` is a "wildcard" job and follows real time;
     // the others are fixed-time jobs that run once per local slot.
@@ -52,7 +56,7 @@ class CronSchedule implements Schedule {
   }
 
   next(afterMs: number): number | undefined {
-    return nextWallInstant(this.timezone, afterMs, this.match, this.rule);
+    return nextWallInstant(this.timezone, afterMs, this.match, this.rule, this.gap);
   }
 
   describe(): string {
@@ -108,5 +112,8 @@ export function parseCron(expression: string, timezone: string, options: CronOpt
     if (compiled.size >= MAX_CACHED_FIELDS) compiled.clear();
     compiled.set(key, entry);
   }
-  return { ok: true, schedule: new CronSchedule(expression, timezone, raw, entry.fields, entry.match) };
+  return {
+    ok: true,
+    schedule: new CronSchedule(expression, timezone, raw, entry.fields, entry.match, options.dstGap ?? 'run_after'),
+  };
 }

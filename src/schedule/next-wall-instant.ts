@@ -1,6 +1,8 @@
 // Turns "the next matching local slot" into "the next instant" with cronie's daylight-saving rules: fixed-time
-// jobs fire once per local slot (gap: right after it; repeated hour: first pass), the others follow real time.
+// jobs fire once per local slot (gap: right after it, or not with dst_gap = skip; repeated hour: first pass),
+// the others follow real time.
 import { fixedWallToInstant, zoneSegmentAt } from './zone-time.ts';
+import type { DstGapPolicy } from './zone-time.ts';
 
 /** The smallest matching wall slot at or after `fromWallMs` (whole seconds), or undefined when there is none. */
 export type WallMatcher = (fromWallMs: number) => number | undefined;
@@ -20,11 +22,18 @@ function firstSecondAfter(afterMs: number): number {
 
 /**
  * The first firing instant strictly after `afterMs`. Invariant: pure, strictly increasing when chained, and a
- * fixed-time slot maps to one instant only, so calling from inside the repeated hour never repeats a slot.
+ * fixed-time slot maps to at most one instant, so calling from inside the repeated hour never repeats a slot.
+ * `gap` applies to fixed-time slots only: an elapsed-time slot in a gap does not exist either way.
  */
-export function nextWallInstant(zone: string, afterMs: number, match: WallMatcher, rule: DstRule): number | undefined {
+export function nextWallInstant(
+  zone: string,
+  afterMs: number,
+  match: WallMatcher,
+  rule: DstRule,
+  gap: DstGapPolicy = 'run_after',
+): number | undefined {
   if (!Number.isFinite(afterMs)) return undefined;
-  return rule === 'fixed-time' ? nextFixedTime(zone, afterMs, match) : nextElapsed(zone, afterMs, match);
+  return rule === 'fixed-time' ? nextFixedTime(zone, afterMs, match, gap) : nextElapsed(zone, afterMs, match);
 }
 
 function nextElapsed(zone: string, afterMs: number, match: WallMatcher): number | undefined {
@@ -42,7 +51,7 @@ function nextElapsed(zone: string, afterMs: number, match: WallMatcher): number 
   return undefined;
 }
 
-function nextFixedTime(zone: string, afterMs: number, match: WallMatcher): number | undefined {
+function nextFixedTime(zone: string, afterMs: number, match: WallMatcher, gap: DstGapPolicy): number | undefined {
   // Every slot at or before the wall time of `afterMs` fired at or before it (a gap slot fires at the transition,
   // which is not later), so the search starts one second after that wall time. Starting from the next second's
   // wall time instead would skip a gap slot when `afterMs` is the last second before the transition.
@@ -56,8 +65,8 @@ function nextFixedTime(zone: string, afterMs: number, match: WallMatcher): numbe
   for (let step = 0; step < MAX_STEPS; step++) {
     const slot = match(wall);
     if (slot === undefined) return undefined;
-    const at = fixedWallToInstant(zone, slot);
-    if (at > afterMs) return at;
+    const at = fixedWallToInstant(zone, slot, gap);
+    if (at !== undefined && at > afterMs) return at;
     wall = slot + 1000;
   }
   return undefined;

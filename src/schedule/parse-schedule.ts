@@ -14,8 +14,8 @@ export interface ParseScheduleOptions {
   /** Seed for cron `H` (hashed) values, normally the job's name; without it `H` is rejected. */
   hashSeed?: string;
   /**
-   * Fixed-time cron slots that fall in a spring-forward gap: `run_after` (default, cronie: once right after the gap)
-   * or `skip` (not that day).
+   * Fixed-time slots (cron with fixed minute and hour, PyCron Nday/Nweek) that fall in a spring-forward gap:
+   * `run_after` (default, cronie: once right after the gap) or `skip` (not that day). ISO 8601 starts always run after.
    */
   dstGap?: 'run_after' | 'skip';
 }
@@ -57,7 +57,7 @@ export function parseSchedule(
     const [every = '', at, ...extra] = expression.split(/\s+/);
     if (extra.length > 0)
       return { ok: false, error: `'${expression}': expected Nmin, Nhour, Nday or Nweek, then optionally atHHMM` };
-    return parsePycronTokens(every, at, timezone);
+    return parsePycronTokens(every, at, timezone, options.dstGap);
   }
   return parseCron(expression, timezone, options);
 }

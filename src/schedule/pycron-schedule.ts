@@ -6,6 +6,7 @@ import { EpochGridSchedule, describePeriod } from './interval-schedule.ts';
 import { nextWallInstant } from './next-wall-instant.ts';
 import type { WallMatcher } from './next-wall-instant.ts';
 import { isValidTimeZone } from './zone-time.ts';
+import type { DstGapPolicy } from './zone-time.ts';
 
 const DAY_MS = 86_400_000;
 const MAX_COUNT = 100_000;
@@ -28,6 +29,7 @@ class DayGridSchedule implements Schedule {
     stepDays: number,
     timeOfDayMs: number,
     private readonly words: string,
+    private readonly gap: DstGapPolicy,
   ) {
     this.match = (fromWallMs) => {
       const today = Math.floor(fromWallMs / DAY_MS);
@@ -38,7 +40,7 @@ class DayGridSchedule implements Schedule {
   }
 
   next(afterMs: number): number | undefined {
-    return nextWallInstant(this.timezone, afterMs, this.match, 'fixed-time');
+    return nextWallInstant(this.timezone, afterMs, this.match, 'fixed-time', this.gap);
   }
 
   describe(): string {
@@ -48,9 +50,15 @@ class DayGridSchedule implements Schedule {
 
 /**
  * A PyCron schedule from its folder names: `every` is `Nmin`, `Nhour`, `Nday` or `Nweek`; `at` is `atHHMM` or
- * undefined. `Nhour` + `atHHMM` uses only the minutes (as PyCron did).
+ * undefined. `Nhour` + `atHHMM` uses only the minutes (as PyCron did). `dstGap` applies to `Nday` and `Nweek`, the
+ * fixed-time ones.
  */
-export function parsePycronTokens(every: string, at: string | undefined, timezone: string): ParsedSchedule {
+export function parsePycronTokens(
+  every: string,
+  at: string | undefined,
+  timezone: string,
+  dstGap: DstGapPolicy = 'run_after',
+): ParsedSchedule {
   const expression = at === undefined ? every : `${every} ${at}`;
   const fail = (reason: string): ParsedSchedule => ({ ok: false, error: `'${expression}': ${reason}` });
   if (!isValidTimeZone(timezone)) return { ok: false, error: `unknown time zone '${timezone}'` };
@@ -93,14 +101,17 @@ export function parsePycronTokens(every: string, at: string | undefined, timezon
       const words = `at ${pad(hour)}:${pad(minute)} ${every} (${tz})`;
       return {
         ok: true,
-        schedule: new DayGridSchedule(expression, tz, 0, count, (hour * 60 + minute) * 60_000, words),
+        schedule: new DayGridSchedule(expression, tz, 0, count, (hour * 60 + minute) * 60_000, words, dstGap),
       };
     }
     default: {
       const every = count === 1 ? 'every Monday' : `every ${count} weeks on Monday`;
       const words = `at ${pad(hour)}:${pad(minute)} ${every} (${tz})`;
       const timeMs = (hour * 60 + minute) * 60_000;
-      return { ok: true, schedule: new DayGridSchedule(expression, tz, FIRST_MONDAY_DAY, count * 7, timeMs, words) };
+      return {
+        ok: true,
+        schedule: new DayGridSchedule(expression, tz, FIRST_MONDAY_DAY, count * 7, timeMs, words, dstGap),
+      };
     }
   }
 }

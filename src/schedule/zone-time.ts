@@ -153,11 +153,17 @@ export function resolveWall(zone: string, wallMs: number): WallResolution {
   return { kind: 'gap', transitionMs: segment.startMs };
 }
 
+/** What a fixed-time slot in a spring-forward gap does: `run_after` fires right after the gap (cronie), `skip` not. */
+export type DstGapPolicy = 'run_after' | 'skip';
+
 /**
  * cronie's rule for a fixed-time slot: the one instant it fires at. Repeated fall-back hour: the first
- * occurrence only. Spring-forward gap: right after the gap (the transition instant).
+ * occurrence only. Spring-forward gap: right after the gap (the transition instant), or with `skip` never
+ * (undefined).
  */
-export function fixedWallToInstant(zone: string, wallMs: number): number {
+export function fixedWallToInstant(zone: string, wallMs: number): number;
+export function fixedWallToInstant(zone: string, wallMs: number, gap: DstGapPolicy): number | undefined;
+export function fixedWallToInstant(zone: string, wallMs: number, gap: DstGapPolicy = 'run_after'): number | undefined {
   const resolution = resolveWall(zone, wallMs);
   switch (resolution.kind) {
     case 'unique':
@@ -165,7 +171,7 @@ export function fixedWallToInstant(zone: string, wallMs: number): number {
     case 'repeated':
       return resolution.firstMs;
     case 'gap':
-      return resolution.transitionMs;
+      return gap === 'skip' ? undefined : resolution.transitionMs;
   }
 }
 

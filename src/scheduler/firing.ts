@@ -10,7 +10,15 @@ export type FiringReason =
   /** An @reboot job, once per host boot. */
   | 'reboot'
   /** Asked for by a person (`pycron run`). */
-  | 'manual';
+  | 'manual'
+  /** A trigger from outside: `pycron trigger` (control socket), later HTTP, Redis, MQTT. */
+  | 'trigger'
+  /** Started because another job ended (`trigger =` / `[trigger]` in that job's job.ini). */
+  | 'chain'
+  /** kopf's `period` / `pause` timer. */
+  | 'period'
+  /** A proc (re)started by the supervisor. */
+  | 'proc';
 
 export interface Firing {
   job: string;
@@ -23,6 +31,12 @@ export interface Firing {
   collapsedSlots: number;
   /** For a catch-up: whether the slot passed while the service was down, or while it slept (suspend, clock step). */
   missedWhile?: 'down' | 'asleep';
+  /** Extra arguments for the command: from `[cron]` entries, triggers and chained jobs, in arrival order. */
+  args: readonly string[];
+  /** Who asked, for triggers and chains: 'cli', 'job backup (on success)', 'http 127.0.0.1'. */
+  source?: string;
+  /** Triggers collapsed into this run besides the first (asap, idle). */
+  collapsedTriggers?: number;
 }
 
 /** The status log's `reason_for_run` sentence for a firing. */
@@ -47,5 +61,16 @@ export function describeFiring(firing: Firing): string {
       return 'at start-up after a host boot (@reboot)';
     case 'manual':
       return 'run by hand (pycron run)';
+    case 'trigger':
+    case 'chain': {
+      const more = firing.collapsedTriggers
+        ? ` (and ${firing.collapsedTriggers} more trigger(s) collapsed into it)`
+        : '';
+      return `triggered by ${firing.source ?? 'a trigger'}${more}`;
+    }
+    case 'period':
+      return 'period/pause timer';
+    case 'proc':
+      return firing.source ?? 'proc started';
   }
 }

@@ -3,16 +3,18 @@ import type { Clock, Timer } from '../clock.ts';
 import type { JobSpec } from '../jobs/job-spec.ts';
 import type { StateBook } from '../state/state-book.ts';
 import type { Firing } from './firing.ts';
-import { planFirings } from './plan-firings.ts';
+import { planFirings, type SkippedSlots } from './plan-firings.ts';
 
 export interface SchedulerDeps {
   clock: Clock;
   state: StateBook;
   isRunning(job: string): boolean;
-  /** Start a run for this firing (the state already records the slot). */
+  /** Start a run for this firing through the job's overlap policy (the state already records the slot). */
   fire(job: JobSpec, firing: Firing): void;
-  /** A slot came while the job was still running and was passed over. */
-  skipped(job: JobSpec, slot: number): void;
+  /** Missed slots were passed over without a run (catch_up = skip, catch_up_max_age). */
+  skipped(job: JobSpec, skipped: SkippedSlots): void;
+  /** For kopf's `random`; Math.random by default. */
+  random?: () => number;
 }
 
 interface ScheduledJob {
@@ -21,6 +23,8 @@ interface ScheduledJob {
   nextAt: number | undefined;
   /** Planned at least once since the service started. */
   planned: boolean;
+  /** catch_up = all: missed slots up to this instant are still to run. */
+  backlogUntil?: number;
 }
 
 export class Scheduler {
@@ -102,14 +106,17 @@ export class Scheduler {
     const plan = planFirings(job.spec, this.deps.state.get(job.spec.name), now, {
       running: this.deps.isRunning(job.spec.name),
       startUp: !job.planned,
+      ...(job.backlogUntil !== undefined ? { backlogUntil: job.backlogUntil } : {}),
+      ...(this.deps.random ? { random: this.deps.random } : {}),
     });
     job.planned = true;
     job.nextAt = plan.nextAt;
+    job.backlogUntil = plan.backlogUntil;
     const planned = { ...plan.state };
     if (plan.nextAt !== undefined) planned.nextDueAt = plan.nextAt;
     else delete planned.nextDueAt;
     this.deps.state.set(job.spec.name, planned);
-    if (plan.skippedSlot !== undefined) this.deps.skipped(job.spec, plan.skippedSlot);
+    if (plan.skipped) this.deps.skipped(job.spec, plan.skipped);
     if (plan.fire) this.deps.fire(job.spec, plan.fire);
   }
 

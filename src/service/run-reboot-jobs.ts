@@ -31,6 +31,7 @@ export function runRebootJobs({ jobs, state, runs, bootId, clock, logger }: Rebo
       reason: 'reboot',
       attempt: jobState.failures + 1,
       collapsedSlots: 0,
+      args: [],
     });
   }
 }

@@ -15,6 +15,9 @@ import { scanOptionsOf } from '../jobs/scan-options-of.ts';
 import { ALL_ENTRIES, watchJobsFolder } from '../jobs/jobs-watcher.ts';
 import type { ServiceLogger } from '../log/service-logger.ts';
 import { readBootId } from '../runner/process-identity.ts';
+import { Dispatcher } from '../dispatch/dispatcher.ts';
+import type { TriggerOutcome } from '../dispatch/trigger-outcome.ts';
+import { PycronError } from '../errors.ts';
 import { RunManager } from '../runs/run-manager.ts';
 import { recoverInFlightRuns } from '../runs/recover-in-flight.ts';
 import { Scheduler } from '../scheduler/scheduler.ts';
@@ -40,6 +43,9 @@ export interface Service extends AsyncDisposable {
   readonly scheduler: Scheduler;
   readonly runs: RunManager;
   readonly state: StateBook;
+  readonly dispatcher: Dispatcher;
+  /** Runs a job now through its overlap policy (control socket, HTTP); throws JOB_NOT_FOUND for an unknown job. */
+  trigger(job: string, args: readonly string[], source: string): TriggerOutcome;
   /** Rescans the whole jobs folder now (what the periodic rescan does). */
   rescan(): Promise<void>;
   /** Applies reloaded settings (SIGHUP) and rescans; returns the settings that need a restart to change. */
@@ -93,19 +99,29 @@ export async function startService(initialSettings: Settings, deps: ServiceDeps)
     retryDelayMs: settings.retryDelayMs,
     killGraceMs: settings.killGraceMs,
     captureBytes: settings.captureBytes,
-    onRunEnded: (job) => scheduler.replan(job),
+    onRunEnded: (job, ended) => {
+      dispatcher.runEnded(job, ended);
+      scheduler.replan(job);
+    },
     lookupJob: (name) => catalog.get(name),
   });
-  // NOTE: the run manager's onRunEnded calls the scheduler, which is created next; it runs only once runs exist.
+  // NOTE: the run manager's onRunEnded calls the dispatcher and scheduler, created next; it runs only once runs exist.
+  const dispatcher: Dispatcher = new Dispatcher({
+    clock,
+    logger,
+    events,
+    runs,
+    lookupJob: (name) => catalog.get(name),
+  });
   const scheduler: Scheduler = new Scheduler({
     clock,
     state,
     isRunning: (job) => runs.isRunning(job),
-    fire: (job, firing) => void runs.start(job, firing),
-    skipped: (job, slot) => {
-      const reason = 'the previous run is still running';
-      logger.warn(`slot ${new Date(slot).toISOString()} of ${job.name} skipped: ${reason}`);
-      events.emit('firing:skipped', { job: job.name, slot, reason });
+    fire: (job, firing) => void dispatcher.submit(job, firing),
+    skipped: (job, skipped) => {
+      const slots = skipped.count === 1 ? 'slot' : `${skipped.count} slots`;
+      logger.warn(`${job.name}: ${slots} up to ${new Date(skipped.latest).toISOString()} not run: ${skipped.reason}`);
+      events.emit('firing:skipped', { job: job.name, slot: skipped.latest, reason: skipped.reason });
     },
   });
 
@@ -120,6 +136,7 @@ export async function startService(initialSettings: Settings, deps: ServiceDeps)
   function applyChange(change: CatalogChange): void {
     for (const job of change.removed) {
       scheduler.remove(job.name);
+      dispatcher.forget(job.name);
       logger.info(`job removed: ${job.name}`);
       events.emit('job:removed', { job });
     }
@@ -214,6 +231,7 @@ export async function startService(initialSettings: Settings, deps: ServiceDeps)
     (stopping ??= (async () => {
       stopped = true;
       scheduler.stop();
+      dispatcher.stop();
       clearInterval(rescanTimer);
       await watcher.close().catch(() => {});
       const running = runs.runningJobs();
@@ -252,6 +270,12 @@ export async function startService(initialSettings: Settings, deps: ServiceDeps)
     scheduler,
     runs,
     state,
+    dispatcher,
+    trigger(name, args, source) {
+      const job = catalog.get(name);
+      if (!job) throw new PycronError('JOB_NOT_FOUND', { reason: `no job named '${name}' in ${settings.jobsFolder}` });
+      return dispatcher.trigger(job, args, source);
+    },
     rescan,
     reload,
     stop,

@@ -36,10 +36,15 @@ export interface JobState {
   nextDueAt?: number;
   /** When a failed run is retried (set after a failure, cleared by a success). */
   retryAt?: number;
+  /** Attempts made for the current slot or trigger (1 for its first run, +1 per retry): max_attempts counts these. */
+  slotAttempts?: number;
+  /** kopf period/pause jobs: when the next run is due (drawn once per round, with its random part). */
+  periodDueAt?: number;
   /** Consecutive failed runs. */
   failures: number;
   lastRun?: LastRun;
-  inFlight?: InFlightRun;
+  /** Runs started and not yet recorded: one, or several for overlap = parallel. */
+  inFlight?: InFlightRun[];
   /** Boot id of the host when an @reboot schedule last fired: such jobs run once per boot. */
   rebootFiredFor?: string;
 }

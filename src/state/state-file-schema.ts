@@ -29,9 +29,17 @@ const jobStateSchema = z.object({
   lastSlotAt: z.number().optional(),
   nextDueAt: z.number().optional(),
   retryAt: z.number().optional(),
+  slotAttempts: z.number().int().min(1).optional(),
+  periodDueAt: z.number().optional(),
   failures: z.number().int().min(0),
   lastRun: lastRunSchema.optional(),
-  inFlight: inFlightRunSchema.optional(),
+  // pycron 0.1 wrote one run as an object; now a list (overlap = parallel runs several copies).
+  inFlight: z
+    .preprocess(
+      (value) => (value && typeof value === 'object' && !Array.isArray(value) ? [value] : value),
+      z.array(inFlightRunSchema),
+    )
+    .optional(),
   rebootFiredFor: z.string().optional(),
 });
 

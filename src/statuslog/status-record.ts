@@ -38,6 +38,8 @@ export interface StatusRecord {
   spawn_error: string | null;
   host: string;
   pid: number | null;
+  /** Extra arguments the run got (kopf's [cron] entries, triggers, chained jobs); [] for most runs. */
+  args: string[];
   ok: boolean;
 }
 
@@ -50,6 +52,7 @@ export interface StatusRecordInput {
   failedAttempts: number;
   nextRun: number | undefined;
   host: string;
+  args?: readonly string[];
 }
 
 export function buildStatusRecord(input: StatusRecordInput): StatusRecord {
@@ -79,6 +82,7 @@ export function buildStatusRecord(input: StatusRecordInput): StatusRecord {
     spawn_error: result.error,
     host: input.host,
     pid: result.pid,
+    args: [...(input.args ?? [])],
     ok,
   };
 }

@@ -109,3 +109,18 @@ export function assertEvenlySpaced(firings: readonly number[], stepMs: number): 
     if (gap !== stepMs) assert.fail(`gap of ${gap} ms between ${iso(firings[i - 1])} and ${iso(firings[i])}`);
   }
 }
+
+const offsetFormatters = new Map<string, Intl.DateTimeFormat>();
+
+/** "2026-03-29 03:00 +02:00": local date, time and UTC offset, which name one instant even in a repeated hour. */
+export function localStamp(zone: string, instantMs: number): string {
+  let formatter = offsetFormatters.get(zone);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat('en-US', { timeZone: zone, timeZoneName: 'longOffset' });
+    offsetFormatters.set(zone, formatter);
+  }
+  const name = formatter.formatToParts(instantMs).find((p) => p.type === 'timeZoneName')?.value ?? '';
+  const offset = name === 'GMT' ? '+00:00' : name.replace('GMT', '');
+  const { date, time } = localTime(zone, instantMs);
+  return `${date} ${time.slice(0, 5)} ${offset}`;
+}

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseInterval } from '../../src/schedule/interval-schedule.ts';
-import { DAY_MS, TRANSITIONS, assertEvenlySpaced, firingsBetween, iso, mustParse } from './firing-helpers.ts';
+import { DAY_MS, iso, mustParse } from './firing-helpers.ts';
 
 const interval = (text: string, zone = 'UTC') => mustParse(parseInterval(text, zone));
 const at = (text: string) => Date.parse(text);
@@ -30,16 +30,6 @@ describe('interval schedules', () => {
       assert.equal(s.kind, 'interval');
     }
   });
-
-  for (const [name, { zone, at: transition }] of Object.entries(TRANSITIONS)) {
-    it(`ignores daylight saving around ${name}: every 30 minutes of real time in ${zone}`, () => {
-      const s = interval('every 30m', zone);
-      const firings = firingsBetween(s, transition - 3 * DAY_MS, transition + 3 * DAY_MS);
-      assertEvenlySpaced(firings, 1_800_000);
-      assert.equal(firings.length, (6 * DAY_MS) / 1_800_000);
-      for (const f of firings) assert.equal(f % 1_800_000, 0);
-    });
-  }
 
   it('rejects zero, negative, fractional-second and unknown forms with the expression quoted', () => {
     const cases: Record<string, string> = {

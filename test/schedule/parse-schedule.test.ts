@@ -58,6 +58,23 @@ describe('parseSchedule: time zones', () => {
   });
 });
 
+describe('parseSchedule: dst_gap', () => {
+  it('passes skip to fixed-time cron and PyCron day schedules; ISO 8601 starts still run after the gap', () => {
+    const next = (text: string) => {
+      const parsed = parseSchedule(text, 'Europe/Berlin', { dstGap: 'skip' });
+      if (!parsed.ok) assert.fail(parsed.error);
+      return iso(parsed.schedule.next(at('2026-03-28T12:00:00Z')));
+    };
+    assert.equal(next('30 2 * * *'), '2026-03-30T00:30:00.000Z');
+    assert.equal(next('1day at0230'), '2026-03-30T00:30:00.000Z');
+    assert.equal(next('R/2026-03-27T02:30:00/P1D'), '2026-03-29T01:00:00.000Z');
+    assert.equal(
+      iso(schedule('30 2 * * *', 'Europe/Berlin').next(at('2026-03-28T12:00:00Z'))),
+      '2026-03-29T01:00:00.000Z',
+    );
+  });
+});
+
 describe('parseSchedule: messages', () => {
   const cases: [string, string][] = [
     ['', "'': the schedule is empty; write cron fields (30 2 * * *), @daily, every 5m, R/<start>/<duration> or 5min"],

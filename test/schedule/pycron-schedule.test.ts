@@ -73,6 +73,16 @@ describe('PyCron folder-name schedules', () => {
     assert.equal(iso(s.next(at('2026-10-25T01:10:00Z'))), '2026-10-26T01:30:00.000Z');
   });
 
+  it('dst_gap = skip: Nday skips a slot in the gap (not the repeated hour); Nhour, in real time, is unaffected', () => {
+    const daily = mustParse(parsePycronTokens('1day', 'at0230', 'Europe/Berlin', 'skip'));
+    assert.equal(iso(daily.next(at('2026-03-28T12:00:00Z'))), '2026-03-30T00:30:00.000Z');
+    assert.equal(iso(daily.next(at('2026-10-24T12:00:00Z'))), '2026-10-25T00:30:00.000Z');
+    const ny = mustParse(parsePycronTokens('1day', 'at0200', 'America/New_York', 'skip'));
+    assert.equal(iso(ny.next(at('2026-03-07T12:00:00Z'))), '2026-03-09T06:00:00.000Z');
+    const hourly = mustParse(parsePycronTokens('1hour', 'at0030', 'Europe/Berlin', 'skip'));
+    assert.equal(iso(hourly.next(at('2026-03-29T00:30:00Z'))), '2026-03-29T01:30:00.000Z');
+  });
+
   it('Nday counts local days from 1970-01-01; without at it runs at 00:00', () => {
     // 2026-06-01 is local day 20605 (odd), so 2day runs on 2 June.
     assert.equal(

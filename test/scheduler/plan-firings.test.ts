@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { planAfterRun, planFirings } from '../../src/scheduler/plan-firings.ts';
+import { planAfterRun } from '../../src/scheduler/plan-after-run.ts';
+import { planFirings } from '../../src/scheduler/plan-firings.ts';
 import type { JobState } from '../../src/state/job-state.ts';
 import { makeJob } from '../support/make-job.ts';
 
@@ -19,6 +20,7 @@ describe('planFirings', () => {
       reason: 'schedule',
       attempt: 1,
       collapsedSlots: 0,
+      args: [],
     });
     assert.equal(plan.state.lastSlotAt, t('2026-01-01T00:05:00Z'));
     assert.equal(plan.nextAt, t('2026-01-01T00:10:00Z'));
@@ -48,6 +50,7 @@ describe('planFirings', () => {
       attempt: 1,
       collapsedSlots: 11,
       missedWhile: 'down',
+      args: [],
     });
     assert.equal(plan.nextAt, t('2026-01-01T01:05:00Z'));
   });
@@ -77,11 +80,10 @@ describe('planFirings', () => {
     assert.equal(plan.nextAt, t('2026-01-01T00:10:00Z'));
   });
 
-  it('skips (does not queue) a slot that comes while the job runs', () => {
+  it('hands a slot that comes while the job runs to the overlap policy, and never offers it again', () => {
     const state: JobState = { failures: 0, lastSlotAt: t('2026-01-01T00:00:00Z') };
     const plan = planFirings(every5m, state, t('2026-01-01T00:05:00Z'), { running: true, startUp: false });
-    assert.equal(plan.fire, undefined);
-    assert.equal(plan.skippedSlot, t('2026-01-01T00:05:00Z'));
+    assert.equal(plan.fire?.scheduledAt, t('2026-01-01T00:05:00Z'));
     assert.equal(plan.state.lastSlotAt, t('2026-01-01T00:05:00Z'));
   });
 
@@ -94,6 +96,7 @@ describe('planFirings', () => {
       reason: 'retry',
       attempt: 3,
       collapsedSlots: 0,
+      args: [],
     });
     assert.equal(retry.state.retryAt, undefined);
 
@@ -136,7 +139,7 @@ describe('planAfterRun', () => {
   const base: JobState = {
     failures: 0,
     lastSlotAt: t('2026-01-01T00:00:00Z'),
-    inFlight: { runId: 'r', scheduledAt: 0, reason: 'schedule', attempt: 1, startedAt: 0 },
+    inFlight: [{ runId: 'r', scheduledAt: 0, reason: 'schedule', attempt: 1, startedAt: 0 }],
   };
 
   it('a success clears failures, retry and the in-flight run', () => {
@@ -144,20 +147,30 @@ describe('planAfterRun', () => {
       every5m,
       { ...base, failures: 3, retryAt: 5 },
       { ok: true, endedAt: t('2026-01-01T00:00:10Z') },
-      60_000,
+      { retryDelayMs: 60_000 },
     );
     assert.deepEqual(after, { failures: 0, lastSlotAt: t('2026-01-01T00:00:00Z') });
   });
 
   it('a failure counts and schedules a retry after the delay', () => {
-    const after = planAfterRun(every5m, base, { ok: false, endedAt: t('2026-01-01T00:00:10Z') }, 60_000);
+    const after = planAfterRun(
+      every5m,
+      base,
+      { ok: false, endedAt: t('2026-01-01T00:00:10Z') },
+      { retryDelayMs: 60_000 },
+    );
     assert.equal(after.failures, 1);
     assert.equal(after.retryAt, t('2026-01-01T00:01:10Z'));
     assert.equal(after.inFlight, undefined);
   });
 
   it('never retries later than the next regular slot: that slot is the retry', () => {
-    const after = planAfterRun(every5m, base, { ok: false, endedAt: t('2026-01-01T00:04:30Z') }, 60_000);
+    const after = planAfterRun(
+      every5m,
+      base,
+      { ok: false, endedAt: t('2026-01-01T00:04:30Z') },
+      { retryDelayMs: 60_000 },
+    );
     assert.equal(after.failures, 1);
     assert.equal(after.retryAt, undefined);
   });

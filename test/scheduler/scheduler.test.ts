@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { JobSpec } from '../../src/jobs/job-spec.ts';
 import type { Firing } from '../../src/scheduler/firing.ts';
-import { planAfterRun } from '../../src/scheduler/plan-firings.ts';
+import { planAfterRun } from '../../src/scheduler/plan-after-run.ts';
+import type { SkippedSlots } from '../../src/scheduler/plan-firings.ts';
 import { Scheduler } from '../../src/scheduler/scheduler.ts';
 import { emptyState, type ServiceState } from '../../src/state/job-state.ts';
 import { MemoryStateStore } from '../../src/state/memory-state-store.ts';
@@ -24,11 +25,17 @@ function harness(
   const running = new Set<string>();
   const fired: Firing[] = [];
   const skipped: { job: string; slot: string }[] = [];
+  const missed: ({ job: string } & SkippedSlots)[] = [];
   const scheduler: Scheduler = new Scheduler({
     clock,
     state,
     isRunning: (job) => running.has(job),
+    // Stands in for the dispatcher with overlap = ignore: a firing while the job runs is dropped.
     fire: (job: JobSpec, firing: Firing) => {
+      if (running.has(job.name)) {
+        skipped.push({ job: job.name, slot: iso(firing.scheduledAt) });
+        return;
+      }
       fired.push(firing);
       running.add(job.name);
       clock.setTimer(clock.now() + (options.runMs ?? 0), () => {
@@ -39,15 +46,15 @@ function harness(
             job,
             state.get(job.name),
             { ok: options.ok ?? true, endedAt: clock.now() },
-            options.retryDelayMs ?? 60_000,
+            { retryDelayMs: options.retryDelayMs ?? 60_000 },
           ),
         );
         scheduler.replan(job.name);
       });
     },
-    skipped: (job, slot) => skipped.push({ job: job.name, slot: iso(slot) }),
+    skipped: (job, slots) => missed.push({ job: job.name, ...slots }),
   });
-  return { clock, state, scheduler, fired, skipped };
+  return { clock, state, scheduler, fired, skipped, missed };
 }
 
 describe('Scheduler', () => {

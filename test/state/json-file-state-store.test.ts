@@ -26,15 +26,17 @@ function stateWith(failures: number): ServiceState {
         lastSlotAt: Date.parse('2026-11-23T02:30:00Z'),
         nextDueAt: Date.parse('2026-11-24T02:30:00Z'),
         lastRun: { runId: 'r1', scheduledAt: 1, startedAt: 2, endedAt: 3, exitCode: null, ok: false },
-        inFlight: {
-          runId: 'r2',
-          scheduledAt: 4,
-          reason: 'retry',
-          attempt: 2,
-          startedAt: 5,
-          pid: 4242,
-          pidStartTicks: 99,
-        },
+        inFlight: [
+          {
+            runId: 'r2',
+            scheduledAt: 4,
+            reason: 'retry',
+            attempt: 2,
+            startedAt: 5,
+            pid: 4242,
+            pidStartTicks: 99,
+          },
+        ],
       },
     },
   };

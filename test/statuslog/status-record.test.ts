@@ -60,6 +60,7 @@ test('a successful run gives the whole record, PyCron fields first', () => {
     spawn_error: null,
     host: 'box1',
     pid: 4242,
+    args: [],
     ok: true,
   };
   assert.deepEqual(record, expected);
