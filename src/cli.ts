@@ -6,8 +6,9 @@ import { listCommand } from './commands/list-command.ts';
 import { nextCommand } from './commands/next-command.ts';
 import { runCommand } from './commands/run-command.ts';
 import { serviceCommand } from './commands/service-command.ts';
+import { triggerCommand } from './commands/trigger-command.ts';
 import { validateCommand } from './commands/validate-command.ts';
-import { isPycronError } from './errors.ts';
+import { isPycronError, PycronError } from './errors.ts';
 
 const EXIT_USAGE = 2;
 const EXIT_FAILURE = 1;
@@ -38,6 +39,13 @@ function withCommonOptions<T>(argv: Argv<T>) {
       describe: 'service log level: DEBUG, INFO, WARNING, ERROR (overrides [Logging] LOG_LEVEL)',
     })
     .option('log-format', { choices: ['text', 'json'] as const, describe: 'service log format on stderr' });
+}
+
+/** The command line after the first `--`, exactly as the shell passed it. */
+function argsAfterDoubleDash(): string[] {
+  const raw = hideBin(process.argv);
+  const at = raw.indexOf('--');
+  return at === -1 ? [] : raw.slice(at + 1);
 }
 
 let exitCode = 0;
@@ -78,7 +86,7 @@ const cli = withCommonOptions(yargs(hideBin(process.argv)))
         .option('json', { type: 'boolean', describe: 'machine-readable output' })
         .check((a) => {
           if (!Number.isInteger(a.n) || a.n < 1 || a.n > 10_000)
-            throw new Error(`-n: expected a whole number from 1 to 10000, got ${a.n}`);
+            throw new PycronError('USAGE', { reason: `-n: expected a whole number from 1 to 10000, got ${a.n}` });
           return true;
         }),
     async (args) => setExit(await nextCommand({ ...args, job: args.job, count: args.n })),
@@ -88,6 +96,19 @@ const cli = withCommonOptions(yargs(hideBin(process.argv)))
     "run one job now in the foreground, write its status record, exit with the job's exit code",
     (y) => y.positional('job', { type: 'string', demandOption: true, describe: 'job name as `pycron list` shows it' }),
     async (args) => setExit(await runCommand({ ...args, job: args.job })),
+  )
+  .command(
+    'trigger <job>',
+    'ask the running service to run a job now, through its policy: `pycron trigger JOB -- ARGS...` passes ARGS ' +
+      'verbatim (exit 0 started or queued, 3 collapsed into a pending run, 4 refused, 1 service not reachable, ' +
+      '2 unknown job)',
+    (y) =>
+      y
+        .positional('job', { type: 'string', demandOption: true, describe: 'job name as `pycron list` shows it' })
+        .option('json', { type: 'boolean', describe: "print the service's reply as JSON" })
+        .option('timeout', { type: 'number', default: 10, describe: 'seconds to wait for the reply' }),
+    // NOTE: the job's arguments come from the raw argv, after the first `--`, so yargs never parses or coerces them.
+    async (args) => setExit(await triggerCommand({ ...args, job: args.job, args: argsAfterDoubleDash() })),
   )
   .strict()
   .version(version)

@@ -56,6 +56,24 @@ export const ERROR_CODES = {
     summary: 'The jobs folder could not be watched (inotify limits); the periodic rescan still runs.',
   },
   IO_FAILED: { exit: 1, http: 500, summary: 'A file or folder pycron needs could not be read or written.' },
+  BAD_REQUEST: {
+    exit: 2,
+    http: 400,
+    summary:
+      'A control-socket request is malformed: not JSON, an unknown op, field or protocol version, a bad job name or arguments, or a line over 64 KiB.',
+  },
+  SERVICE_UNREACHABLE: {
+    exit: 1,
+    http: 503,
+    summary:
+      'The running service cannot be reached on its control socket (not running, started with another config, socket turned off, no permission, or no reply in time).',
+  },
+  CONTROL_SOCKET_IN_USE: {
+    exit: 1,
+    http: 409,
+    summary:
+      'Another process already answers on the control socket path (another pycron service using the same socket).',
+  },
   INTERNAL: { exit: 1, http: 500, summary: 'A bug in pycron: please report it with the service log.' },
 } as const;
 

@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { scanJobsFolder } from '../jobs/scan-jobs-folder.ts';
 import { scanOptionsOf } from '../jobs/scan-options-of.ts';
 import { nextSlot } from '../scheduler/next-slot.ts';
+import { describeRhythm } from './describe-rhythm.ts';
 import { emptyState, type ServiceState } from '../state/job-state.ts';
 import { parseStateFile } from '../state/state-file-schema.ts';
 import { formatInstant, zoneOf } from './format-instant.ts';
@@ -41,12 +42,14 @@ export async function listCommand(args: CommonArgs & { json?: boolean }): Promis
       const jobState = state.jobs[job.name];
       let next = job.enabled ? nextSlot(job, Math.max(now, jobState?.lastSlotAt ?? now)) : undefined;
       if (jobState?.retryAt !== undefined && (next === undefined || jobState.retryAt < next)) next = jobState.retryAt;
+      if (jobState?.periodDueAt !== undefined && (next === undefined || jobState.periodDueAt < next))
+        next = jobState.periodDueAt;
       const last = jobState?.lastRun;
       return {
         name: job.name,
         layout: job.layout,
         enabled: job.enabled,
-        schedule: job.schedules.map((s) => s.describe()).join('; '),
+        schedule: describeRhythm(job),
         timezone: zoneOf(job),
         next_run: next === undefined ? null : new Date(next).toISOString(),
         last_result: last

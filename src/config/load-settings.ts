@@ -4,8 +4,12 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Diagnostic } from '../diagnostic.ts';
 import { PycronError, type ErrorCode, type ErrorLocation } from '../errors.ts';
+import { defaultControlSocket, socketPathProblem } from '../control/socket-path.ts';
 import { closestName } from './closest-name.ts';
+import { findJobIniKey } from '../jobs/job-ini-keys.ts';
+import { systemUserLookup, type UserLookup } from '../jobs/resolve-run-as-user.ts';
 import { readIni, type IniDocument, type IniEntry } from './read-ini.ts';
+import { JOB_DEFAULTS_SECTION, readJobDefaults } from './read-job-defaults.ts';
 import { SETTING_KEYS, SETTING_SECTIONS, type SettingKey, type SettingOutcome } from './setting-keys.ts';
 import type { Settings } from './settings.ts';
 
@@ -26,6 +30,8 @@ export interface LoadSettingsOptions {
   readText?: (file: string) => string;
   /** Default for [Jobs] TIMEZONE; the process's zone when not given. */
   hostTimezone?: string;
+  /** Checks [Defaults] `user =`; the real system when not given. */
+  users?: UserLookup;
 }
 
 /** Where pycron looks for its config after ./config.ini when no -c is given. */
@@ -68,7 +74,7 @@ export function loadSettings(options: LoadSettingsOptions): { settings: Settings
       unreadableCode: 'CONFIG_NOT_FOUND',
     });
     diagnostics.push(...read);
-    applyDocument(document, settings, diagnostics);
+    applyDocument(document, settings, diagnostics, options.users ?? systemUserLookup);
   }
 
   for (const { flag, name, key } of FLAG_KEYS) {
@@ -77,11 +83,33 @@ export function loadSettings(options: LoadSettingsOptions): { settings: Settings
     if (raw === undefined || !spec) continue;
     applyOutcome(spec.parse(raw, { baseDir: cwd }), raw, settings, diagnostics, 'command line', { key: name }, 'USAGE');
   }
+  resolveControlSocket(settings, diagnostics);
   return { settings, diagnostics };
 }
 
+/**
+ * [Control] SOCKET defaults to pycron.sock beside the state file, whichever layer chose that file. A default too
+ * long to bind turns the socket off with a warning rather than stopping a service that never asked for a socket.
+ */
+function resolveControlSocket(settings: Settings, diagnostics: Diagnostic[]): void {
+  if ((settings as Partial<Settings>).controlSocket !== undefined) return;
+  const socket = defaultControlSocket(settings.stateFile);
+  const tooLong = socketPathProblem(socket);
+  settings.controlSocket = tooLong ? null : socket;
+  if (tooLong) {
+    const where = settings.configFile ?? 'built-in defaults';
+    const reason = `${tooLong}, so the control socket is off (pycron trigger cannot reach this service); set [Control] SOCKET to a shorter path`;
+    diagnostics.push(
+      problem('warning', 'CONFIG_BAD_VALUE', where, {
+        where: { file: settings.configFile, section: 'Control', key: 'SOCKET' },
+        reason,
+      }),
+    );
+  }
+}
+
 function builtInDefaults(hostTimezone: string): Settings {
-  const defaults: Partial<Settings> = { configFile: undefined, timezone: hostTimezone };
+  const defaults: Partial<Settings> = { configFile: undefined, timezone: hostTimezone, jobDefaults: {} };
   for (const spec of SETTING_KEYS) {
     if (spec.default === undefined) continue;
     const outcome = spec.parse(spec.default, { baseDir: '/' });
@@ -91,8 +119,11 @@ function builtInDefaults(hostTimezone: string): Settings {
   return defaults as Settings;
 }
 
+/** Sections in the order the docs list them. */
+const KNOWN_SECTIONS: readonly string[] = [...SETTING_SECTIONS, JOB_DEFAULTS_SECTION];
+
 /** Applies the known keys of a parsed config.ini; warns about unknown sections and keys. */
-function applyDocument(document: IniDocument, settings: Settings, diagnostics: Diagnostic[]): void {
+function applyDocument(document: IniDocument, settings: Settings, diagnostics: Diagnostic[], users: UserLookup): void {
   const file = document.file;
   const chosen = new Map<SettingKey, IniEntry>();
 
@@ -105,20 +136,28 @@ function applyDocument(document: IniDocument, settings: Settings, diagnostics: D
       key: entry.key,
     });
 
+    if (sectionId === JOB_DEFAULTS_SECTION.toLowerCase()) {
+      const read = readJobDefaults(section, file, users);
+      settings.jobDefaults = read.defaults;
+      diagnostics.push(...read.diagnostics);
+      continue;
+    }
     if (sectionId === '') {
       for (const entry of section.entries.values()) {
-        const home = SETTING_KEYS.find((k) => names(k).some((n) => n.toLowerCase() === entry.key.toLowerCase()));
+        const home =
+          SETTING_KEYS.find((k) => names(k).some((n) => n.toLowerCase() === entry.key.toLowerCase()))?.section ??
+          (findJobIniKey(entry.key)?.inDefaults ? JOB_DEFAULTS_SECTION : undefined);
         const reason = home
-          ? `this key belongs in [${home.section}]; outside any section it is ignored`
-          : `unknown key outside any section (sections: ${SETTING_SECTIONS.map((s) => `[${s}]`).join(', ')})`;
+          ? `this key belongs in [${home}]; outside any section it is ignored`
+          : `unknown key outside any section (sections: ${KNOWN_SECTIONS.map((s) => `[${s}]`).join(', ')})`;
         diagnostics.push(problem('warning', 'CONFIG_UNKNOWN_KEY', file, { where: at(entry), reason }));
       }
       continue;
     }
     if (specs.length === 0) {
-      const guess = closestName(section.name, SETTING_SECTIONS);
+      const guess = closestName(section.name, KNOWN_SECTIONS);
       const reason =
-        `unknown section, its keys are ignored (known sections: ${SETTING_SECTIONS.join(', ')})` +
+        `unknown section, its keys are ignored (known sections: ${KNOWN_SECTIONS.join(', ')})` +
         (guess ? `; did you mean [${guess}]?` : '');
       diagnostics.push(
         problem('warning', 'CONFIG_UNKNOWN_KEY', file, {

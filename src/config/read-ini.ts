@@ -1,5 +1,7 @@
 // Reads an ini file (config.ini, a job's job.ini) into sections -> keys -> { value, line }, with ini 6's value rules,
-// and warns about the ini traps: a value cut at an unquoted '#' or ';', and a key given twice.
+// and warns about the ini traps: a value cut at an unquoted '#' or ';', and a key given twice. Unlike ini 6, keys are
+// never cut at '#' or ';' (job.ini's [cron] keys are cron expressions such as `0 0 * * 5#2`), and a quoted key may
+// hold '='.
 import { readFileSync } from 'node:fs';
 import ini from 'ini';
 import type { Diagnostic } from '../diagnostic.ts';
@@ -28,13 +30,25 @@ export interface IniDocument {
   sections: Map<string, IniSection>;
 }
 
+export interface ParseIniOptions {
+  /**
+   * Lower-cased names of sections whose values are kept exactly as written (trimmed): no quote removal, no cut at
+   * '#' or ';', no warning; a bare key gives ''. For values that are read again by their own rules (job.ini's
+   * [trigger] and [cron] arguments are split into words like a shell does).
+   */
+  rawValueSections?: readonly string[];
+}
+
 export interface IniResult {
   document: IniDocument;
   diagnostics: Diagnostic[];
 }
 
-// The same line grammar as ini 6's decode(): a [section] line, or `key = value`, or a bare key (value true).
-const SECTION_OR_KEY = /^\[([^\]]*)\]\s*$|^([^=]+)(=(.*))?$/;
+// The same line grammar as ini 6's decode(): a [section] line, or `key = value`, or a bare key (value true)...
+const SECTION_LINE = /^\[([^\]]*)\]\s*$/;
+const KEY_LINE = /^([^=]+)(?:=(.*))?$/;
+// ...plus a quoted key, which may hold '=' (`"TZ=Europe/Berlin 0 2 * * *" = --night`).
+const QUOTED_KEY_LINE = /^\s*("(?:[^"\\]|\\.)*"|'[^']*')\s*(?:=(.*))?$/;
 
 /** Looks a key up case-insensitively, in a section named case-insensitively. */
 export function findIniEntry(document: IniDocument, section: string, key: string): IniEntry | undefined {
@@ -42,7 +56,8 @@ export function findIniEntry(document: IniDocument, section: string, key: string
 }
 
 /** Parses ini text; `file` is used in messages only. Never throws for bad input. */
-export function parseIni(text: string, file: string): IniResult {
+export function parseIni(text: string, file: string, options: ParseIniOptions = {}): IniResult {
+  const rawSections = new Set(options.rawValueSections ?? []);
   const sections = new Map<string, IniSection>();
   const diagnostics: Diagnostic[] = [];
   let current: IniSection = { name: '', line: 0, entries: new Map() };
@@ -52,22 +67,22 @@ export function parseIni(text: string, file: string): IniResult {
   lines.forEach((raw, index) => {
     const line = index + 1;
     if (/^\s*([;#]|$)/.test(raw)) return;
-    const match = SECTION_OR_KEY.exec(raw);
-    if (!match) return;
-    if (match[1] !== undefined) {
-      const name = String(ini.unsafe(match[1]));
+    const parsed = splitLine(raw);
+    if (!parsed) return;
+    if ('section' in parsed) {
+      const name = parsed.section;
       const id = name.toLowerCase();
       const known = sections.get(id);
       current = known ?? { name, line, entries: new Map() };
       if (!known) sections.set(id, current);
       return;
     }
-    const key = String(ini.unsafe(match[2] ?? ''));
-    const rawValue = match[4];
-    const value = rawValue === undefined ? 'true' : decodeValue(rawValue);
+    const { key, rawValue } = parsed;
+    const keepRaw = rawSections.has(current.name.toLowerCase());
+    const value = keepRaw ? (rawValue ?? '').trim() : rawValue === undefined ? 'true' : decodeValue(rawValue);
     const where = { file, section: current.name || undefined, key, line };
 
-    const cut = rawValue === undefined ? undefined : findCommentCut(rawValue);
+    const cut = rawValue === undefined || keepRaw ? undefined : findCommentCut(rawValue);
     if (cut)
       diagnostics.push(
         warning(
@@ -96,6 +111,24 @@ export function parseIni(text: string, file: string): IniResult {
   });
 
   return { document: { file, sections }, diagnostics };
+}
+
+/** One line: a section header, or a key (decoded) with its raw value (undefined for a bare key). */
+function splitLine(raw: string): { section: string } | { key: string; rawValue: string | undefined } | undefined {
+  const section = SECTION_LINE.exec(raw);
+  if (section) return { section: String(ini.unsafe(section[1] ?? '')) };
+  const match = QUOTED_KEY_LINE.exec(raw) ?? KEY_LINE.exec(raw);
+  return match ? { key: decodeKey(match[1] ?? ''), rawValue: match[2] } : undefined;
+}
+
+/**
+ * A key as written, trimmed: quotes removed as for values, `\#`, `\;` and `\\` unescaped, and (unlike ini 6) never
+ * cut at a '#' or ';', which a cron expression may hold.
+ */
+function decodeKey(rawKey: string): string {
+  const key = rawKey.trim();
+  if (key.length > 1 && (key[0] === '"' || key[0] === "'") && key.endsWith(key[0])) return decodeValue(key);
+  return key.replace(/\\([\\;#])/g, '$1');
 }
 
 /**

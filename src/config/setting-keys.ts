@@ -8,6 +8,7 @@ import {
   parseLogFormat,
   parseLogLevel,
   parsePath,
+  parseSocketPath,
   parseTimezone,
   wholeNumber,
   type ParseContext,
@@ -166,6 +167,15 @@ export const SETTING_KEYS: readonly SettingKey[] = [
     example: 'Europe/Berlin',
     doc: "IANA time zone for schedules that name none (a TZ= prefix or a job's timezone option overrides it).",
     parse: into('timezone', parseTimezone),
+  }),
+  row({
+    section: 'Control',
+    key: 'SOCKET',
+    default: undefined,
+    defaultText: 'pycron.sock in the folder of the state file',
+    example: '/run/pycron/pycron.sock',
+    doc: 'The control socket that pycron trigger talks to: a Unix socket with mode 0600, so only the user the service runs as (and root) can use it. Empty: no socket. See docs/control-socket.md.',
+    parse: into('controlSocket', parseSocketPath),
   }),
 ];
 

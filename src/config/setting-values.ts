@@ -1,6 +1,7 @@
 // How one raw config value (a string from config.ini or a flag) becomes a typed value: each parser either gives the
 // value or says what was expected, in words that end up in "expected ..., got '...'" messages.
 import path from 'node:path';
+import { MAX_SOCKET_PATH_BYTES } from '../control/socket-path.ts';
 import type { LogLevel } from './settings.ts';
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; expected: string };
@@ -113,6 +114,18 @@ export function parseTimezone(raw: string): Parsed<string> {
   } catch {
     return fail('an IANA time zone such as Europe/Berlin or UTC');
   }
+}
+
+/** The control socket's path, made absolute; empty turns the socket off (null). Unix bounds its length. */
+export function parseSocketPath(raw: string, context: ParseContext): Parsed<string | null> {
+  const text = raw.trim();
+  if (text === '') return ok(null);
+  const resolved = path.resolve(context.baseDir, text);
+  return Buffer.byteLength(resolved) <= MAX_SOCKET_PATH_BYTES
+    ? ok(resolved)
+    : fail(
+        `a socket path of at most ${MAX_SOCKET_PATH_BYTES} bytes once made absolute (a Unix limit), or nothing to turn the socket off`,
+      );
 }
 
 /** A file or folder path, made absolute against the context's folder. */

@@ -1,4 +1,5 @@
 // The validated settings the service runs with: built-in defaults < config.ini < command-line flags.
+import type { JobDefaults } from '../jobs/read-job-options.ts';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
@@ -31,4 +32,8 @@ export interface Settings {
   logFormat: 'text' | 'json';
   /** [Jobs] TIMEZONE: zone for schedules that name none; defaults to the host's zone. */
   timezone: string;
+  /** [Control] SOCKET, absolute: the control socket `pycron trigger` uses (pycron.sock beside the state file); null: off. */
+  controlSocket: string | null;
+  /** [Defaults]: job.ini keys for every job (under its protos and job.ini), checked, with file and line. */
+  jobDefaults: JobDefaults;
 }

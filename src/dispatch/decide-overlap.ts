@@ -38,9 +38,11 @@ export function decideOverlap(s: OverlapSituation): OverlapDecision {
       return s.pending < s.queueMax
         ? { action: 'wait' }
         : { action: 'refuse', reason: `the queue is full (queue_max = ${s.queueMax})` };
-    case 'parallel':
+    case 'parallel': {
       if (s.running < s.maxParallel) return { action: 'start' };
-      return { action: 'refuse', reason: `${s.running} copies are running (max_parallel = ${s.maxParallel})` };
+      const copies = s.running === 1 ? '1 copy is' : `${s.running} copies are`;
+      return { action: 'refuse', reason: `${copies} running (max_parallel = ${s.maxParallel})` };
+    }
     case 'replace':
       return s.pending > 0 ? { action: 'collapse' } : { action: 'replace' };
   }

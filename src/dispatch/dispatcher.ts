@@ -122,8 +122,12 @@ export class Dispatcher {
 
   /** The job is gone: what waited for it is dropped. */
   forget(name: string): void {
+    this.drop(name, 'the job was removed');
+  }
+
+  private drop(name: string, why: string): void {
     const dropped = this.waiting.get(name)?.length ?? 0;
-    if (dropped > 0) this.deps.logger.warn(`${dropped} waiting run(s) of ${name} dropped: the job was removed`);
+    if (dropped > 0) this.deps.logger.warn(`${dropped} waiting run(s) of ${name} dropped: ${why}`);
     this.waiting.delete(name);
     this.timers.get(name)?.cancel();
     this.timers.delete(name);
@@ -169,8 +173,9 @@ export class Dispatcher {
     const head = queue?.[0];
     if (!queue || !head) return;
     const job = this.deps.lookupJob(name);
-    if (!job) {
-      this.forget(name);
+    // The job may have been removed or disabled (job.ini, a `disabled` file) since the run was accepted.
+    if (!job || !job.enabled) {
+      this.drop(name, job ? 'the job was disabled' : 'the job was removed');
       return;
     }
     const running = this.deps.runs.runningCount(name);

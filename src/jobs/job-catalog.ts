@@ -1,8 +1,10 @@
 // The current jobs and diagnostics, kept per top-level entry of the jobs folder, and what changed with each
 // new scan. A job is known by its name: a rename is a removal plus an addition; a new fingerprint is a change.
+// Jobs in a trigger cycle are held back (not in `jobs`, reported as removed) until the cycle is broken.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Diagnostic } from '../diagnostic.ts';
+import { checkTriggers } from './check-triggers.ts';
 import type { JobSpec } from './job-spec.ts';
 import type { ScanResult } from './scan-jobs-folder.ts';
 
@@ -24,8 +26,15 @@ const ROOT_ENTRY = '';
 
 export class JobCatalog {
   readonly #jobsFolder: string;
+  /** Every job the scans gave, those in a trigger cycle included. */
   readonly #jobs = new Map<string, JobSpec>();
   readonly #diagnostics = new Map<string, Diagnostic[]>();
+  /** Names of the jobs with triggers: only they can be in a cycle or name a missing job. */
+  readonly #triggering = new Set<string>();
+  #inCycle = new Set<string>();
+  #triggerDiagnostics: Diagnostic[] = [];
+  /** Names the triggering jobs name, as of the last check. */
+  #targets = new Set<string>();
 
   /** `jobsFolder` is used to tell which entry a diagnostic belongs to (diagnostic paths are absolute). */
   constructor(jobsFolder: string) {
@@ -42,12 +51,14 @@ export class JobCatalog {
     const keepAll = unreadable.has(ROOT_ENTRY) && existsSync(this.#jobsFolder);
     const kept = [...this.#jobs.values()].filter((job) => keepAll || unreadable.has(entryOfJob(job)));
     const next = [...result.jobs.filter((job) => !keepAll && !unreadable.has(entryOfJob(job))), ...kept];
-    const change = diffJobs([...this.#jobs.values()], next);
+    const previous = new Map(this.#jobs);
+    const change = diffJobs([...previous.values()], next);
     this.#jobs.clear();
-    for (const job of next) this.#jobs.set(job.name, job);
+    this.#triggering.clear();
+    for (const job of next) this.#setJob(job);
     this.#diagnostics.clear();
     for (const d of result.diagnostics) this.#addDiagnostic(this.#entryOfPath(d.path), d);
-    return change;
+    return this.#checkTriggers(change, previous);
   }
 
   /** Replaces the jobs and diagnostics of one top-level entry with a scan of that entry. */
@@ -56,25 +67,88 @@ export class JobCatalog {
     const unreadable = result.diagnostics.some((d) => d.code === 'IO_FAILED');
     const after = unreadable ? before : result.jobs.filter((job) => entryOfJob(job) === entry);
     const change = diffJobs(before, after);
-    for (const job of before) this.#jobs.delete(job.name);
-    for (const job of after) this.#jobs.set(job.name, job);
+    for (const job of before) {
+      this.#jobs.delete(job.name);
+      this.#triggering.delete(job.name);
+    }
+    for (const job of after) this.#setJob(job);
     this.#diagnostics.delete(entry);
     for (const d of result.diagnostics) this.#addDiagnostic(entry, d);
-    return change;
+    return this.#checkTriggers(change, new Map(before.map((job) => [job.name, job])));
   }
 
-  /** Every job, sorted by name. */
+  /** Every job, sorted by name; jobs in a trigger cycle are left out. */
   get jobs(): JobSpec[] {
-    return [...this.#jobs.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    return [...this.#jobs.values()]
+      .filter((job) => !this.#inCycle.has(job.name))
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
 
   get(name: string): JobSpec | undefined {
-    return this.#jobs.get(name);
+    return this.#inCycle.has(name) ? undefined : this.#jobs.get(name);
   }
 
-  /** Every current diagnostic, sorted by path. */
+  /** Every current diagnostic (trigger cycles and unknown trigger targets included), sorted by path. */
   get diagnostics(): Diagnostic[] {
-    return [...this.#diagnostics.values()].flat().sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    return [...[...this.#diagnostics.values()].flat(), ...this.#triggerDiagnostics].sort((a, b) =>
+      a.path < b.path ? -1 : a.path > b.path ? 1 : 0,
+    );
+  }
+
+  #setJob(job: JobSpec): void {
+    this.#jobs.set(job.name, job);
+    if (job.options.triggers.length > 0) this.#triggering.add(job.name);
+  }
+
+  /**
+   * Recomputes the trigger cycles and turns the change among all scanned jobs into the change callers see: a job
+   * entering a cycle is removed, one leaving it is added, and jobs held back are never reported.
+   */
+  #checkTriggers(scanned: CatalogChange, previous: ReadonlyMap<string, JobSpec>): CatalogChange {
+    // Cheap way out (a burst of new folders calls this once per folder): nothing touched has or had triggers, or
+    // is named by one, so no cycle and no unknown target can have changed.
+    const touches = (job: JobSpec): boolean =>
+      job.options.triggers.length > 0 ||
+      (previous.get(job.name)?.options.triggers.length ?? 0) > 0 ||
+      this.#targets.has(job.name);
+    if (![...scanned.added, ...scanned.changed, ...scanned.removed].some(touches)) return scanned;
+
+    const wasHeld = this.#inCycle;
+    const check = checkTriggers(this.#jobs, this.#triggering);
+    this.#inCycle = check.inCycle;
+    this.#triggerDiagnostics = check.diagnostics;
+    this.#targets = new Set(
+      [...this.#triggering].flatMap((name) => this.#jobs.get(name)?.options.triggers.map((t) => t.job) ?? []),
+    );
+    if (wasHeld.size === 0 && check.inCycle.size === 0) return scanned;
+
+    const held = check.inCycle;
+    const change: CatalogChange = { added: [], changed: [], removed: [] };
+    const seen = new Set<string>();
+    for (const job of scanned.added) {
+      seen.add(job.name);
+      if (!held.has(job.name)) change.added.push(job);
+    }
+    for (const job of scanned.removed) {
+      seen.add(job.name);
+      if (!wasHeld.has(job.name)) change.removed.push(job);
+    }
+    for (const job of scanned.changed) {
+      seen.add(job.name);
+      if (wasHeld.has(job.name) && !held.has(job.name)) change.added.push(job);
+      else if (!wasHeld.has(job.name) && held.has(job.name)) change.removed.push(previous.get(job.name) ?? job);
+      else if (!held.has(job.name)) change.changed.push(job);
+    }
+    // Jobs the scan did not touch, whose cycle was made or broken by another job's change.
+    for (const name of held) {
+      const job = this.#jobs.get(name);
+      if (job && !seen.has(name) && !wasHeld.has(name)) change.removed.push(job);
+    }
+    for (const name of wasHeld) {
+      const job = this.#jobs.get(name);
+      if (job && !seen.has(name) && !held.has(name)) change.added.push(job);
+    }
+    return change;
   }
 
   #addDiagnostic(entry: string, d: Diagnostic): void {

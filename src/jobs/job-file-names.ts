@@ -1,5 +1,6 @@
 // Which names in the jobs folder are never jobs, whatever their mode: hidden files, editor leftovers, READMEs
-// and the two control files of a job folder. Also which names look like scripts (to hint at `chmod +x`).
+// and the two control files of a job folder. Also which names look like scripts (to hint at `chmod +x`), and the
+// other special names of the jobs folder.
 
 export const SCHEDULE_FILE = 'schedule';
 export const JOB_INI_FILE = 'job.ini';
@@ -22,3 +23,9 @@ export function isIgnoredName(name: string): boolean {
 export function looksLikeScript(name: string): boolean {
   return SCRIPT_EXTENSION.test(name);
 }
+
+/** A file with this name in a job folder pauses the job (as `enabled = false`); it is never the job's executable. */
+export const DISABLED_FILE = 'disabled';
+
+/** The folder of shared partial job.ini files (`proto = NAME` includes `_protos/NAME.ini`); it is not a job. */
+export const PROTOS_FOLDER = '_protos';

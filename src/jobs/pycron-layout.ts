@@ -3,13 +3,16 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { parsePycronTokens } from '../schedule/pycron-schedule.ts';
+import { withJitter } from '../schedule/jittered-schedule.ts';
 import type { Schedule } from '../schedule/schedule.ts';
 import { fingerprintJob } from './fingerprint-job.ts';
-import { defaultJobOptions } from './job-options.ts';
+import type { JobOptions } from './job-options.ts';
 import type { JobSpec } from './job-spec.ts';
 import { isIgnoredName, looksLikeScript } from './job-file-names.ts';
 import { isExecutable, readFolder } from './read-folder.ts';
-import type { ScanResult } from './scan-jobs-folder.ts';
+import { readJobOptions } from './read-job-options.ts';
+import { systemUserLookup } from './resolve-run-as-user.ts';
+import type { ScanOptions, ScanResult } from './scan-jobs-folder.ts';
 
 const PYCRON_FOLDER = /^\d+(min|hour|day|week)$/;
 const AT_FOLDER = /^at\d{4}$/;
@@ -20,13 +23,9 @@ export function isPycronFolderName(name: string): boolean {
 }
 
 /** Reads `jobsFolder/every` (and its at-folders); a folder that is gone gives an empty result. Never throws. */
-export async function scanPycronFolder(
-  jobsFolder: string,
-  every: string,
-  opts: { timezone: string },
-): Promise<ScanResult> {
+export async function scanPycronFolder(jobsFolder: string, every: string, opts: ScanOptions): Promise<ScanResult> {
   const result: ScanResult = { jobs: [], diagnostics: [] };
-  await scanLevel(jobsFolder, every, undefined, opts.timezone, result);
+  await scanLevel(jobsFolder, every, undefined, opts, result);
   return result;
 }
 
@@ -34,7 +33,7 @@ async function scanLevel(
   jobsFolder: string,
   every: string,
   at: string | undefined,
-  timezone: string,
+  opts: ScanOptions,
   result: ScanResult,
 ): Promise<void> {
   const relative = at === undefined ? every : `${every}/${at}`;
@@ -53,19 +52,31 @@ async function scanLevel(
       });
     return;
   }
-  const parsed = parsePycronTokens(every, at, timezone);
+  const parsed = parsePycronTokens(every, at, opts.timezone);
   if (!parsed.ok) {
     result.diagnostics.push({ severity: 'error', code: 'SCHEDULE_INVALID', path: folder, message: parsed.error });
     return;
   }
-  const schedule: Schedule = parsed.schedule;
+  // config.ini [Defaults] may name another zone or dst_gap: the same tokens, read that way.
+  const schedules = new Map<string, Schedule>([[`${opts.timezone}\u0000run_after`, parsed.schedule]]);
+  const scheduleFor = (name: string, timezone: string, options: JobOptions): Schedule => {
+    const key = `${timezone}\u0000${options.dstGap}`;
+    let schedule = schedules.get(key);
+    if (!schedule) {
+      const again = parsePycronTokens(every, at, timezone, options.dstGap);
+      schedule = again.ok ? again.schedule : parsed.schedule;
+      schedules.set(key, schedule);
+    }
+    const jitterMs = options.jitterMs ?? 0;
+    return jitterMs > 0 ? withJitter(schedule, jitterMs, name) : schedule;
+  };
   const subfolders: Promise<void>[] = [];
 
   for (const entry of listing.entries) {
     if (entry.name.startsWith('.')) continue;
     if (entry.kind === 'dir') {
       if (at === undefined && AT_FOLDER.test(entry.name))
-        subfolders.push(scanLevel(jobsFolder, every, entry.name, timezone, result));
+        subfolders.push(scanLevel(jobsFolder, every, entry.name, opts, result));
       else if (at === undefined)
         warn(entry.path, `not an at-folder (atHHMM, such as at0230), so its files are not jobs`);
       else warn(entry.path, `a folder inside an at-folder is not read, so its files are not jobs`);
@@ -78,6 +89,28 @@ async function scanLevel(
       continue;
     }
     const name = `${relative}/${entry.name}`;
+    // No job.ini here: only config.ini [Defaults] gives options.
+    const ini = readJobOptions({
+      jobsFolder,
+      folder,
+      name,
+      jobIni: undefined,
+      reportAs: entry.path,
+      defaults: opts.jobDefaults ?? {},
+      defaultTimezone: opts.timezone,
+      users: opts.users ?? systemUserLookup,
+    });
+    result.diagnostics.push(...ini.diagnostics);
+    if (ini.options.type === 'proc')
+      result.diagnostics.push({
+        severity: 'error',
+        code: 'JOB_INVALID',
+        path: entry.path,
+        message:
+          'a proc (type = proc, from config.ini [Defaults]) takes no schedule: a PyCron-layout job always has one',
+      });
+    if (ini.diagnostics.length > 0 || ini.options.type === 'proc') continue;
+    const timezone = ini.timezone;
     const fingerprint = fingerprintJob({
       layout: 'pycron',
       name,
@@ -87,6 +120,9 @@ async function scanLevel(
       timezone,
       scriptSize: entry.stats.size,
       scriptMtimeMs: entry.stats.mtimeMs,
+      timeoutMs: ini.timeoutMs ?? null,
+      enabled: ini.enabled,
+      options: ini.options,
     });
     const job: JobSpec = {
       name,
@@ -94,12 +130,12 @@ async function scanLevel(
       folder,
       file: entry.path,
       command: { kind: 'exec', path: entry.path },
-      schedules: [schedule],
+      schedules: [scheduleFor(name, timezone, ini.options)],
       scheduleArgs: [[]],
       timezone,
-      timeoutMs: undefined,
-      enabled: true,
-      options: defaultJobOptions(folder, name),
+      timeoutMs: ini.timeoutMs,
+      enabled: ini.enabled,
+      options: ini.options,
       fingerprint,
     };
     result.jobs.push(job);

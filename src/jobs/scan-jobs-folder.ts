@@ -4,10 +4,12 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { Diagnostic } from '../diagnostic.ts';
 import type { JobSpec } from './job-spec.ts';
-import { isIgnoredName } from './job-file-names.ts';
+import { isIgnoredName, PROTOS_FOLDER } from './job-file-names.ts';
 import { readJobFolder } from './job-folder.ts';
 import { isPycronFolderName, scanPycronFolder } from './pycron-layout.ts';
 import { isExecutable } from './read-folder.ts';
+import type { JobDefaults } from './read-job-options.ts';
+import type { UserLookup } from './resolve-run-as-user.ts';
 
 export interface ScanResult {
   jobs: JobSpec[];
@@ -17,6 +19,10 @@ export interface ScanResult {
 export interface ScanOptions {
   /** The zone of schedules that name none (config default). */
   timezone: string;
+  /** config.ini [Defaults]: job.ini keys for every job, under its protos and its job.ini. */
+  jobDefaults?: JobDefaults;
+  /** Who pycron runs as and the user database (`user =`); the real system when not given. */
+  users?: UserLookup;
 }
 
 /** Longest stretch a scan reads folders before it lets the event loop run. */
@@ -74,6 +80,7 @@ export async function scanEntry(jobsFolder: string, entry: string, opts: ScanOpt
 
 async function scanFolderEntry(jobsFolder: string, entry: string, opts: ScanOptions): Promise<ScanResult> {
   if (entry.startsWith('.')) return { jobs: [], diagnostics: [] }; // hidden: .git, .trash, editors' folders
+  if (entry === PROTOS_FOLDER) return { jobs: [], diagnostics: [] }; // shared job.ini parts, read with each job
   return isPycronFolderName(entry) ? scanPycronFolder(jobsFolder, entry, opts) : readJobFolder(jobsFolder, entry, opts);
 }
 

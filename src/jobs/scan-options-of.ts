@@ -3,5 +3,5 @@ import type { Settings } from '../config/settings.ts';
 import type { ScanOptions } from './scan-jobs-folder.ts';
 
 export function scanOptionsOf(settings: Settings): ScanOptions {
-  return { timezone: settings.timezone };
+  return { timezone: settings.timezone, jobDefaults: settings.jobDefaults };
 }

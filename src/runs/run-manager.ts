@@ -190,7 +190,7 @@ export class RunManager {
       const after: JobState = planAfterRun(
         job,
         before,
-        { runId: result.runId, ok, startedAt: result.startedAt, endedAt: result.endedAt, replaced },
+        { runId: result.runId, ok, startedAt: result.startedAt, endedAt: result.endedAt, replaced, args: firing.args },
         { retryDelayMs: this.options.retryDelayMs },
       );
       after.lastRun = {

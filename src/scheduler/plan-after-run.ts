@@ -13,6 +13,8 @@ export interface RunOutcome {
   endedAt: number;
   /** The run was stopped on purpose (overlap = replace): neither a success nor a failure. */
   replaced?: boolean;
+  /** The run's extra arguments: its retry gets them again. */
+  args?: readonly string[];
 }
 
 export interface AfterRunDefaults {
@@ -48,18 +50,23 @@ export function planAfterRun(job: JobSpec, state: JobState, outcome: RunOutcome,
   if (outcome.ok) {
     next.failures = 0;
     delete next.retryAt;
+    delete next.retryArgs;
     delete next.slotAttempts;
     return next;
   }
   next.failures = state.failures + 1;
   const attempts = state.slotAttempts ?? 1;
   delete next.retryAt;
+  delete next.retryArgs;
   if (job.options.maxAttempts !== undefined && attempts >= job.options.maxAttempts) return next;
   const retryAt = outcome.endedAt + retryDelayFor(job, defaults.retryDelayMs, attempts);
   const regular = earliest(
     nextSlot(job, next.lastSlotAt ?? next.knownSince ?? outcome.endedAt),
     isPeriodic(job) ? next.periodDueAt : undefined,
   );
-  if (regular === undefined || retryAt < regular) next.retryAt = retryAt;
+  if (regular === undefined || retryAt < regular) {
+    next.retryAt = retryAt;
+    if (outcome.args && outcome.args.length > 0) next.retryArgs = [...outcome.args];
+  }
   return next;
 }

@@ -19,12 +19,16 @@ export interface PlanContext {
   startUp: boolean;
   /** catch_up = all: missed slots up to this instant are being run one by one (kept by the caller). */
   backlogUntil?: number;
+  /** catch_up = all: why the backlog's slots were missed (kept by the caller with backlogUntil). */
+  backlogWhile?: MissedWhile;
   /** A number in [0, 1) for kopf's `random`; Math.random in the service, fixed in tests. */
   random?: () => number;
 }
 
 export interface SkippedSlots {
+  /** How many; a lower bound when `atLeast` is set (a long outage of a frequent job is not counted one by one). */
   count: number;
+  atLeast?: boolean;
   /** The latest slot skipped. */
   latest: number;
   reason: string;
@@ -41,7 +45,11 @@ export interface FiringPlan {
   nextAt?: number;
   /** catch_up = all: the backlog still to run; undefined when there is none. */
   backlogUntil?: number;
+  /** catch_up = all: why the backlog's slots were missed, for the runs still to come. */
+  backlogWhile?: MissedWhile;
 }
+
+type MissedWhile = NonNullable<Firing['missedWhile']>;
 
 /**
  * What to do for `job` at `now`.
@@ -66,8 +74,9 @@ export function planFirings(job: JobSpec, state: JobState, now: number, context:
     }
   }
   if (!plan.fire && next.retryAt !== undefined && next.retryAt <= now && !context.running) {
-    plan.fire = firing(job, next.retryAt, 'retry', state.failures + 1, 0, []);
+    plan.fire = firing(job, next.retryAt, 'retry', state.failures + 1, 0, next.retryArgs ?? []);
     delete next.retryAt;
+    delete next.retryArgs;
   }
   if (isPeriodic(job) && !plan.fire) planPeriod(job, next, now, context, plan);
 
@@ -75,7 +84,10 @@ export function planFirings(job: JobSpec, state: JobState, now: number, context:
   const waitingBacklog = plan.backlogUntil !== undefined && context.running && !plan.fire;
   const slotAt = waitingBacklog ? undefined : nextSlot(job, next.lastSlotAt ?? base);
   const periodAt = context.running ? undefined : next.periodDueAt;
-  const nextAt = earliest(earliest(slotAt, next.retryAt), periodAt);
+  // NOTE: a retry waits for the run in progress, whose end re-plans the job; a timer for a passed retryAt would
+  // fire again at once, over and over, until that run ends.
+  const retryAt = context.running ? undefined : next.retryAt;
+  const nextAt = earliest(earliest(slotAt, retryAt), periodAt);
   if (nextAt !== undefined) plan.nextAt = nextAt;
   return plan;
 }
@@ -86,7 +98,7 @@ function planLatest(
   next: JobState,
   now: number,
   base: number,
-  latest: { at: number; count: number },
+  latest: { at: number; count: number; exact: boolean },
   missed: boolean,
   context: PlanContext,
   plan: FiringPlan,
@@ -96,6 +108,7 @@ function planLatest(
   const onTime = !context.startUp && now - latest.at <= ON_TIME_MS;
   if (missed && maxAge !== undefined && now - latest.at > maxAge) {
     plan.skipped = { count: latest.count, latest: latest.at, reason: 'older than catch_up_max_age' };
+    if (!latest.exact) plan.skipped.atLeast = true;
     return;
   }
   if (missed && job.options.catchUp === 'skip') {
@@ -106,6 +119,7 @@ function planLatest(
         : 'missed (catch_up = skip)';
       const latestSkipped = onTime ? (latestSlotUpTo(job, base, latest.at - 1)?.at ?? latest.at) : latest.at;
       plan.skipped = { count: skippedCount, latest: latestSkipped, reason };
+      if (!latest.exact) plan.skipped.atLeast = true;
     }
     if (!onTime) return;
     plan.fire = firing(job, latest.at, 'schedule', next.failures + 1, 0, argsForSlot(job, latest.at));
@@ -123,6 +137,7 @@ function planLatest(
   }
   // NOTE: the regular slot is the next attempt, so a pending retry is dropped rather than run as well.
   delete next.retryAt;
+  delete next.retryArgs;
 }
 
 /** catch_up = all: the earliest missed slot not yet run, one per call; the job's end re-plans for the next. */
@@ -141,6 +156,7 @@ function planBacklog(
     const old = latestSlotUpTo(job, from, now - maxAge);
     if (old) {
       plan.skipped = { count: old.count, latest: old.at, reason: 'older than catch_up_max_age' };
+      if (!old.exact) plan.skipped.atLeast = true;
       from = old.at;
     }
   }
@@ -152,15 +168,24 @@ function planBacklog(
   const first = nextSlot(job, from);
   if (first === undefined || first > now) return;
   const inBacklog = first <= backlogUntil;
-  if (inBacklog) plan.backlogUntil = backlogUntil;
+  // The cause of the whole backlog: its later slots are run after start-up, yet were missed while it was down.
+  const missedWhile = context.backlogWhile ?? (context.startUp ? 'down' : 'asleep');
+  if (inBacklog) {
+    plan.backlogUntil = backlogUntil;
+    plan.backlogWhile = missedWhile;
+  }
   if (context.running && inBacklog) return;
   next.lastSlotAt = first;
   delete next.retryAt;
+  delete next.retryArgs;
   const later = nextSlot(job, first);
   const missedSlot = inBacklog && (later === undefined || later <= now || context.startUp || now - first > ON_TIME_MS);
   plan.fire = firing(job, first, missedSlot ? 'catch-up' : 'schedule', next.failures + 1, 0, argsForSlot(job, first));
-  if (missedSlot) plan.fire.missedWhile = context.startUp ? 'down' : 'asleep';
-  if (later === undefined || later > backlogUntil) delete plan.backlogUntil;
+  if (missedSlot) plan.fire.missedWhile = missedWhile;
+  if (later === undefined || later > backlogUntil) {
+    delete plan.backlogUntil;
+    delete plan.backlogWhile;
+  }
 }
 
 /** Keeps the newest MAX_CATCH_UP_ALL slots of (from, until]; the older ones are skipped. Bounded work. */
@@ -181,7 +206,12 @@ function capBacklog(job: JobSpec, from: number, until: number): { from: number; 
   if (!dropped) return { from };
   return {
     from: dropped.at,
-    skipped: { count: dropped.count, latest: dropped.at, reason: `more than ${MAX_CATCH_UP_ALL} missed slots` },
+    skipped: {
+      count: dropped.count,
+      latest: dropped.at,
+      reason: `more than ${MAX_CATCH_UP_ALL} missed slots`,
+      ...(dropped.exact ? {} : { atLeast: true }),
+    },
   };
 }
 
@@ -204,6 +234,7 @@ function planPeriod(job: JobSpec, next: JobState, now: number, context: PlanCont
   // NOTE: no due time while the run goes on: its end (any run's end) draws the next one.
   delete next.periodDueAt;
   delete next.retryAt;
+  delete next.retryArgs;
 }
 
 function firing(
@@ -219,7 +250,12 @@ function firing(
 
 function mergeSkipped(a: SkippedSlots | undefined, b: SkippedSlots): SkippedSlots {
   if (!a) return b;
-  return { count: a.count + b.count, latest: Math.max(a.latest, b.latest), reason: `${a.reason}; ${b.reason}` };
+  return {
+    count: a.count + b.count,
+    latest: Math.max(a.latest, b.latest),
+    reason: `${a.reason}; ${b.reason}`,
+    ...(a.atLeast || b.atLeast ? { atLeast: true } : {}),
+  };
 }
 
 export function earliest(a: number | undefined, b: number | undefined): number | undefined {

@@ -3,7 +3,7 @@ import type { Clock, Timer } from '../clock.ts';
 import type { JobSpec } from '../jobs/job-spec.ts';
 import type { StateBook } from '../state/state-book.ts';
 import type { Firing } from './firing.ts';
-import { planFirings, type SkippedSlots } from './plan-firings.ts';
+import { planFirings, type PlanContext, type SkippedSlots } from './plan-firings.ts';
 
 export interface SchedulerDeps {
   clock: Clock;
@@ -25,6 +25,8 @@ interface ScheduledJob {
   planned: boolean;
   /** catch_up = all: missed slots up to this instant are still to run. */
   backlogUntil?: number;
+  /** catch_up = all: why those slots were missed. */
+  backlogWhile?: PlanContext['backlogWhile'];
 }
 
 export class Scheduler {
@@ -107,11 +109,13 @@ export class Scheduler {
       running: this.deps.isRunning(job.spec.name),
       startUp: !job.planned,
       ...(job.backlogUntil !== undefined ? { backlogUntil: job.backlogUntil } : {}),
+      ...(job.backlogWhile !== undefined ? { backlogWhile: job.backlogWhile } : {}),
       ...(this.deps.random ? { random: this.deps.random } : {}),
     });
     job.planned = true;
     job.nextAt = plan.nextAt;
     job.backlogUntil = plan.backlogUntil;
+    job.backlogWhile = plan.backlogWhile;
     const planned = { ...plan.state };
     if (plan.nextAt !== undefined) planned.nextDueAt = plan.nextAt;
     else delete planned.nextDueAt;

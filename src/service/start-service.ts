@@ -12,12 +12,14 @@ import { JobCatalog, type CatalogChange } from '../jobs/job-catalog.ts';
 import type { JobSpec } from '../jobs/job-spec.ts';
 import { scanEntry, scanJobsFolder } from '../jobs/scan-jobs-folder.ts';
 import { scanOptionsOf } from '../jobs/scan-options-of.ts';
+import { PROTOS_FOLDER } from '../jobs/job-file-names.ts';
 import { ALL_ENTRIES, watchJobsFolder } from '../jobs/jobs-watcher.ts';
 import type { ServiceLogger } from '../log/service-logger.ts';
 import { readBootId } from '../runner/process-identity.ts';
 import { Dispatcher } from '../dispatch/dispatcher.ts';
 import type { TriggerOutcome } from '../dispatch/trigger-outcome.ts';
 import { PycronError } from '../errors.ts';
+import { ProcSupervisor } from '../procs/proc-supervisor.ts';
 import { RunManager } from '../runs/run-manager.ts';
 import { recoverInFlightRuns } from '../runs/recover-in-flight.ts';
 import { Scheduler } from '../scheduler/scheduler.ts';
@@ -26,6 +28,7 @@ import { JsonFileStateStore } from '../state/json-file-state-store.ts';
 import { StateBook } from '../state/state-book.ts';
 import { acquireStateLock } from '../state/state-lock.ts';
 import { StatusLog } from '../statuslog/status-log.ts';
+import { openControlSocket } from './open-control-socket.ts';
 import { runRebootJobs } from './run-reboot-jobs.ts';
 
 export interface ServiceDeps {
@@ -44,6 +47,7 @@ export interface Service extends AsyncDisposable {
   readonly runs: RunManager;
   readonly state: StateBook;
   readonly dispatcher: Dispatcher;
+  readonly procs: ProcSupervisor;
   /** Runs a job now through its overlap policy (control socket, HTTP); throws JOB_NOT_FOUND for an unknown job. */
   trigger(job: string, args: readonly string[], source: string): TriggerOutcome;
   /** Rescans the whole jobs folder now (what the periodic rescan does). */
@@ -87,6 +91,17 @@ export async function startService(initialSettings: Settings, deps: ServiceDeps)
   const startedAt = performance.now();
 
   const bootId = deps.bootId ?? readBootId();
+  const serviceId = createHash('sha256').update(settings.stateFile).digest('hex').slice(0, 16);
+  const procs = new ProcSupervisor({
+    clock,
+    logger,
+    events,
+    statusLog,
+    host: hostname(),
+    serviceId,
+    killGraceMs: settings.killGraceMs,
+    captureBytes: settings.captureBytes,
+  });
   const runs = new RunManager({
     clock,
     state,
@@ -95,7 +110,7 @@ export async function startService(initialSettings: Settings, deps: ServiceDeps)
     events,
     host: hostname(),
     bootId,
-    serviceId: createHash('sha256').update(settings.stateFile).digest('hex').slice(0, 16),
+    serviceId,
     retryDelayMs: settings.retryDelayMs,
     killGraceMs: settings.killGraceMs,
     captureBytes: settings.captureBytes,
@@ -119,7 +134,7 @@ export async function startService(initialSettings: Settings, deps: ServiceDeps)
     isRunning: (job) => runs.isRunning(job),
     fire: (job, firing) => void dispatcher.submit(job, firing),
     skipped: (job, skipped) => {
-      const slots = skipped.count === 1 ? 'slot' : `${skipped.count} slots`;
+      const slots = skipped.count === 1 ? 'slot' : `${skipped.atLeast ? 'at least ' : ''}${skipped.count} slots`;
       logger.warn(`${job.name}: ${slots} up to ${new Date(skipped.latest).toISOString()} not run: ${skipped.reason}`);
       events.emit('firing:skipped', { job: job.name, slot: skipped.latest, reason: skipped.reason });
     },
@@ -137,18 +152,30 @@ export async function startService(initialSettings: Settings, deps: ServiceDeps)
     for (const job of change.removed) {
       scheduler.remove(job.name);
       dispatcher.forget(job.name);
+      void procs.remove(job.name);
       logger.info(`job removed: ${job.name}`);
       events.emit('job:removed', { job });
     }
     for (const job of change.added) {
-      scheduler.upsert(job);
+      upsertJob(job);
       logger.info(`job added: ${job.name}`, describeNext(job));
       events.emit('job:added', { job });
     }
     for (const job of change.changed) {
-      scheduler.upsert(job);
+      upsertJob(job);
       logger.info(`job changed: ${job.name}`, describeNext(job));
       events.emit('job:changed', { job });
+    }
+  }
+
+  /** Procs go to the supervisor, jobs to the scheduler; a job that changed kind leaves the other. */
+  function upsertJob(job: JobSpec): void {
+    procs.upsert(job);
+    if (job.options.type === 'proc') {
+      scheduler.remove(job.name);
+      dispatcher.forget(job.name);
+    } else {
+      scheduler.upsert(job);
     }
   }
 
@@ -182,7 +209,8 @@ export async function startService(initialSettings: Settings, deps: ServiceDeps)
       reportDiagnostics(result.diagnostics.filter((d) => !before.has(formatDiagnostic(d))));
     });
   const rescanEntry = (entry: string): Promise<void> =>
-    entry === ALL_ENTRIES
+    // A proto is part of every job that includes it: a change under _protos/ rescans them all.
+    entry === ALL_ENTRIES || entry === PROTOS_FOLDER
       ? rescan()
       : enqueueScan(async () => {
           const result = await scanEntry(settings.jobsFolder, entry, scanOptionsOf(settings));
@@ -212,11 +240,18 @@ export async function startService(initialSettings: Settings, deps: ServiceDeps)
       hasRecord: (runId) => statusLog.hasRecord(runId),
     });
     runRebootJobs({ jobs: catalog.jobs, state, runs, bootId, clock, logger });
-    for (const job of catalog.jobs) scheduler.addAtStartUp(job);
+    for (const job of catalog.jobs) {
+      if (job.options.type === 'proc') procs.upsert(job, { atStartUp: true });
+      else scheduler.addAtStartUp(job);
+    }
     scheduler.start();
   });
   let rescanTimer = setInterval(() => void rescan(), settings.rescanEveryMs);
   await watcher.ready;
+  const control = await openControlSocket(settings, logger, {
+    hasJob: (name) => catalog.get(name) !== undefined,
+    trigger: (name, args, source) => trigger(name, args, source),
+  });
 
   const loadMs = Math.round(performance.now() - startedAt);
   logger.info(`pycron ready: ${catalog.jobs.length} job(s) from ${settings.jobsFolder} in ${loadMs} ms`, {
@@ -230,6 +265,8 @@ export async function startService(initialSettings: Settings, deps: ServiceDeps)
   const stop = (): Promise<void> =>
     (stopping ??= (async () => {
       stopped = true;
+      // NOTE: the socket first, so no trigger arrives during the shutdown.
+      await control?.close().catch(() => {});
       scheduler.stop();
       dispatcher.stop();
       clearInterval(rescanTimer);
@@ -238,7 +275,7 @@ export async function startService(initialSettings: Settings, deps: ServiceDeps)
       if (running.length > 0) {
         logger.info(`stopping: waiting up to ${settings.shutdownGraceMs} ms for ${running.join(', ')}`);
       }
-      await runs.stopAll(settings.shutdownGraceMs);
+      await Promise.all([runs.stopAll(settings.shutdownGraceMs), procs.stopAll()]);
       await scanQueue;
       await state.flush().catch((error: unknown) => logger.error(`state file: ${String(error)}`));
       await statusLog.close();
@@ -246,9 +283,23 @@ export async function startService(initialSettings: Settings, deps: ServiceDeps)
       logger.info('pycron stopped');
     })());
 
+  function trigger(name: string, args: readonly string[], source: string): TriggerOutcome {
+    const job = catalog.get(name);
+    if (!job) throw new PycronError('JOB_NOT_FOUND', { reason: `no job named '${name}' in ${settings.jobsFolder}` });
+    return dispatcher.trigger(job, args, source);
+  }
+
   async function reload(next: Settings): Promise<string[]> {
     if (stopped) return [];
-    const fixed = ['jobsFolder', 'logsFolder', 'stateFile', 'logLevel', 'logFormat', 'statusLogRetentionDays'] as const;
+    const fixed = [
+      'jobsFolder',
+      'logsFolder',
+      'stateFile',
+      'logLevel',
+      'logFormat',
+      'statusLogRetentionDays',
+      'controlSocket',
+    ] as const;
     const needRestart = fixed.filter((key) => next[key] !== settings[key]);
     if (next.rescanEveryMs !== settings.rescanEveryMs) {
       clearInterval(rescanTimer);
@@ -260,6 +311,7 @@ export async function startService(initialSettings: Settings, deps: ServiceDeps)
       killGraceMs: settings.killGraceMs,
       captureBytes: settings.captureBytes,
     });
+    procs.configure({ killGraceMs: settings.killGraceMs, captureBytes: settings.captureBytes });
     await rescan();
     return needRestart;
   }
@@ -271,11 +323,8 @@ export async function startService(initialSettings: Settings, deps: ServiceDeps)
     runs,
     state,
     dispatcher,
-    trigger(name, args, source) {
-      const job = catalog.get(name);
-      if (!job) throw new PycronError('JOB_NOT_FOUND', { reason: `no job named '${name}' in ${settings.jobsFolder}` });
-      return dispatcher.trigger(job, args, source);
-    },
+    procs,
+    trigger,
     rescan,
     reload,
     stop,

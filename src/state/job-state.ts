@@ -36,6 +36,8 @@ export interface JobState {
   nextDueAt?: number;
   /** When a failed run is retried (set after a failure, cleared by a success). */
   retryAt?: number;
+  /** The arguments of the failed run, passed again to its retry. */
+  retryArgs?: string[];
   /** Attempts made for the current slot or trigger (1 for its first run, +1 per retry): max_attempts counts these. */
   slotAttempts?: number;
   /** kopf period/pause jobs: when the next run is due (drawn once per round, with its random part). */

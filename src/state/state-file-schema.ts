@@ -30,6 +30,7 @@ const jobStateSchema = z.object({
   nextDueAt: z.number().optional(),
   retryAt: z.number().optional(),
   slotAttempts: z.number().int().min(1).optional(),
+  retryArgs: z.array(z.string()).optional(),
   periodDueAt: z.number().optional(),
   failures: z.number().int().min(0),
   lastRun: lastRunSchema.optional(),

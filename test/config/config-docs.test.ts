@@ -36,6 +36,8 @@ test('config.example.ini loads with zero diagnostics, from any cwd', () => {
     logLevel: 'info',
     logFormat: 'text',
     timezone: 'UTC',
+    controlSocket: path.join(ROOT, '.pycron-example/pycron.sock'),
+    jobDefaults: {},
   });
 });
 

@@ -36,6 +36,8 @@ const DEFAULTS: Settings = {
   logLevel: 'info',
   logFormat: 'text',
   timezone: 'America/Sao_Paulo',
+  controlSocket: '/etc/pycron/pycron.sock',
+  jobDefaults: {},
 };
 
 const PYCRON_SAMPLE = `[Timings]
@@ -248,11 +250,11 @@ test('unknown keys and sections are warnings, with a suggestion when a known nam
     diagnostics.map((d) => d.message),
     [
       `${file}:1 SLEEP_DURATION: this key belongs in [Timings]; outside any section it is ignored`,
-      `${file}:2 COLOR: unknown key outside any section (sections: [Timings], [Folders], [Logging], [Jobs])`,
+      `${file}:2 COLOR: unknown key outside any section (sections: [Timings], [Folders], [Logging], [Jobs], [Control], [Defaults])`,
       `${file}:4 [Timings] SLEEP_DURATON: unknown key (known keys in [Timings]: ${known}); did you mean SLEEP_DURATION?`,
       `${file}:5 [Timings] NAPS: unknown key (known keys in [Timings]: ${known})`,
-      `${file}:6 [Loging]: unknown section, its keys are ignored (known sections: Timings, Folders, Logging, Jobs); did you mean [Logging]?`,
-      `${file}:8 [HTTP]: unknown section, its keys are ignored (known sections: Timings, Folders, Logging, Jobs)`,
+      `${file}:6 [Loging]: unknown section, its keys are ignored (known sections: Timings, Folders, Logging, Jobs, Control, Defaults); did you mean [Logging]?`,
+      `${file}:8 [HTTP]: unknown section, its keys are ignored (known sections: Timings, Folders, Logging, Jobs, Control, Defaults)`,
     ],
   );
   assert.equal(settings.sleepDurationMs, 1000);

@@ -127,3 +127,31 @@ test('readIni reads a file; an unreadable one is an error diagnostic with the co
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('keys are never cut at # or ;, a quoted key may hold =, and escapes in keys are read as in values', () => {
+  const text = '[cron]\n0 0 * * 5#2 = a\n"TZ=Asia/Tokyo 0 9 * * *" = b\n\'x = y\'\nk\\;ey = c\n*/5 * * * * = d\n';
+  const { document, diagnostics } = parseIni(text, FILE);
+  assert.deepEqual(diagnostics, []);
+  assert.deepEqual(
+    [...(document.sections.get('cron')?.entries.values() ?? [])].map((e) => [e.key, e.value, e.line]),
+    [
+      ['0 0 * * 5#2', 'a', 2],
+      ['TZ=Asia/Tokyo 0 9 * * *', 'b', 3],
+      ['x = y', 'true', 4],
+      ['k;ey', 'c', 5],
+      ['*/5 * * * *', 'd', 6],
+    ],
+  );
+});
+
+test('raw-value sections keep values as written, without a comment warning; a bare key is empty', () => {
+  const text = `[trigger]\nr = --title "a; b" 'c' # note\nbare\n[other]\nq = x ; y\n`;
+  const { document, diagnostics } = parseIni(text, FILE, { rawValueSections: ['trigger'] });
+  assert.deepEqual(findIniEntry(document, 'trigger', 'r')?.value, `--title "a; b" 'c' # note`);
+  assert.deepEqual(findIniEntry(document, 'trigger', 'bare')?.value, '');
+  assert.deepEqual(findIniEntry(document, 'other', 'q')?.value, 'x');
+  assert.deepEqual(
+    diagnostics.map((d) => d.code),
+    ['CONFIG_INI_COMMENT'],
+  );
+});

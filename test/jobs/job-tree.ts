@@ -2,6 +2,7 @@
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { scanJobsFolder, type ScanOptions, type ScanResult } from '../../src/jobs/scan-jobs-folder.ts';
 
 export interface TreeFile {
   text: string;
@@ -33,5 +34,19 @@ export async function writeTree(root: string, files: Record<string, string | Tre
     const file = typeof content === 'string' ? { text: content, mode: 0o644 } : content;
     await fs.writeFile(target, file.text);
     await fs.chmod(target, file.mode);
+  }
+}
+
+/** Writes `files` into a fresh jobs folder, scans it and removes it; `J` is where it was (for expected paths). */
+export async function scanTree(
+  files: Record<string, string | TreeFile>,
+  opts: Partial<ScanOptions> = {},
+): Promise<ScanResult & { J: string }> {
+  const temp = await makeTempJobs();
+  try {
+    await writeTree(temp.jobs, files);
+    return { ...(await scanJobsFolder(temp.jobs, { timezone: 'UTC', ...opts })), J: temp.jobs };
+  } finally {
+    await temp.cleanup();
   }
 }

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import { after, before, test } from 'node:test';
 import type { Diagnostic } from '../../src/diagnostic.ts';
+import { JOB_INI_KEYS } from '../../src/jobs/job-ini-keys.ts';
 import type { JobSpec } from '../../src/jobs/job-spec.ts';
 import { scanEntry, scanJobsFolder } from '../../src/jobs/scan-jobs-folder.ts';
 import { parseSchedule } from '../../src/schedule/parse-schedule.ts';
@@ -129,14 +130,6 @@ test('both layouts side by side: the jobs, their names, files, folders and sched
         { kind: 'exec', path: `${J}/multi/go` },
         ['*/5 * * * *', '0 12 * * *'],
       ],
-      [
-        'unknownkey',
-        'folder',
-        `${J}/unknownkey/job.ini`,
-        `${J}/unknownkey`,
-        { kind: 'shell', script: 'true' },
-        ['@daily'],
-      ],
     ],
   );
   const byName = new Map(jobs.map((j) => [j.name, j]));
@@ -183,12 +176,6 @@ test('every problem is reported with its path and whole message', async () => {
     },
     {
       severity: 'error',
-      code: 'SCHEDULE_INVALID',
-      path: `${J}/badini/job.ini`,
-      message: "line 5: timezone: unknown time zone 'Mars/Base' (expected an IANA name such as Europe/Berlin)",
-    },
-    {
-      severity: 'error',
       code: 'JOB_INVALID',
       path: `${J}/badini/job.ini`,
       message:
@@ -199,6 +186,12 @@ test('every problem is reported with its path and whole message', async () => {
       code: 'JOB_INVALID',
       path: `${J}/badini/job.ini`,
       message: "line 4: enabled: expected true or false (or yes/no, on/off, 1/0), got 'maybe'",
+    },
+    {
+      severity: 'error',
+      code: 'JOB_INVALID',
+      path: `${J}/badini/job.ini`,
+      message: "line 5: timezone: expected an IANA time zone such as Europe/Berlin or UTC, got 'Mars/Base'",
     },
     {
       severity: 'error',
@@ -222,7 +215,8 @@ test('every problem is reported with its path and whole message', async () => {
       severity: 'error',
       code: 'JOB_INVALID',
       path: `${J}/empty`,
-      message: "no schedule (add a 'schedule' file or 'schedule =' in job.ini)",
+      message:
+        "no schedule (add a 'schedule' file or 'schedule =' in job.ini; 'schedule = none' for a job that only runs when triggered, or period =)",
     },
     {
       severity: 'error',
@@ -251,11 +245,10 @@ test('every problem is reported with its path and whole message', async () => {
         '2 executable files (a.sh, b.sh); a job folder runs exactly one: remove the exec bit from the others or set command = in job.ini',
     },
     {
-      severity: 'warning',
+      severity: 'error',
       code: 'JOB_INVALID',
       path: `${J}/unknownkey/job.ini`,
-      message:
-        "line 3: unknown key 'timout' (did you mean 'timeout'? known keys: schedule, command, timeout, timezone, enabled)",
+      message: `line 3: unknown key 'timout' (did you mean 'timeout'? known keys: ${JOB_INI_KEYS.map((k) => k.key).join(', ')})`,
     },
   ];
   assert.deepEqual(diagnostics, expected);
@@ -333,12 +326,13 @@ test('the fingerprint changes when the script, the schedule or job.ini changes, 
   }
 });
 
-test('job.ini keys at the top, ini traps warned about, enabled spellings', async () => {
+test('job.ini keys at the top, ini traps warned about, enabled spellings; an unknown section is an error', async () => {
   const t = await makeTempJobs();
   try {
     await writeTree(t.jobs, {
       'a/job.ini': '\uFEFFschedule = 0 0 * * 5#2\ncommand = true\nenabled = TRUE\n',
-      'b/job.ini': 'schedule = "0 0 * * 5#2"\ncommand = true\nenabled = off\ntimeout = 90\n[extra]\nx = 1\n',
+      'b/job.ini': 'schedule = "0 0 * * 5#2"\ncommand = true\nenabled = off\ntimeout = 90\n',
+      'c/job.ini': 'schedule = @daily\ncommand = true\n[extra]\nx = 1\n[envs]\n',
     });
     const { jobs, diagnostics } = await scanJobsFolder(t.jobs, OPTS);
     assert.deepEqual(
@@ -358,10 +352,16 @@ test('job.ini keys at the top, ini traps warned about, enabled spellings', async
           `${t.jobs}/a/job.ini:1 schedule: the value holds an unquoted '#', which ini reads as a comment; quote the value ("...") to keep it`,
         ],
         [
-          'warning',
+          'error',
           'JOB_INVALID',
-          `${t.jobs}/b/job.ini`,
-          'line 5: unknown section [extra] (job.ini keys go at the top or under [job])',
+          `${t.jobs}/c/job.ini`,
+          'line 3: unknown section [extra] (job.ini sections: [job], [env], [trigger], [cron])',
+        ],
+        [
+          'error',
+          'JOB_INVALID',
+          `${t.jobs}/c/job.ini`,
+          'line 5: unknown section [envs] (did you mean [env]? job.ini sections: [job], [env], [trigger], [cron])',
         ],
       ],
     );

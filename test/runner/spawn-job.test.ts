@@ -103,10 +103,15 @@ describe('spawnJob: normal endings', { timeout: 10_000 }, () => {
     assert.equal(result.stdout, '/dev/null\ndone\n');
   });
 
-  it('a shell command runs with /bin/sh -c', async () => {
-    const result = await run(shell('echo "$0 says hi"; exit 7')).result;
-    assert.equal(result.stdout, '/bin/sh says hi\n');
+  it('a shell command runs with /bin/sh -c, $0 the job name and "$@" the extra arguments', async () => {
+    const result = await run(shell('echo "$0 says hi to [$1] [$2]"; exit 7'), { args: ['a b', 'c'] }).result;
+    assert.equal(result.stdout, 'test-job says hi to [a b] [c]\n');
     assert.equal(result.exitCode, 7);
+  });
+
+  it('extra arguments follow the script path, each one word', async () => {
+    const result = await run({ kind: 'exec', path: '/bin/echo' }, { args: ['x y', '--z'] }).result;
+    assert.equal(result.stdout, 'x y --z\n');
   });
 
   it('binary output does not throw and decodes with replacement characters', async () => {
