@@ -1,7 +1,6 @@
 // `pycron list`: every job with its schedule in words, next run and last result (from the state file, read only).
 import { readFile } from 'node:fs/promises';
-import { scanJobsFolder } from '../jobs/scan-jobs-folder.ts';
-import { scanOptionsOf } from '../jobs/scan-options-of.ts';
+import { loadJobs } from './load-jobs.ts';
 import { nextSlot } from '../scheduler/next-slot.ts';
 import { describeRhythm } from './describe-rhythm.ts';
 import { emptyState, type ServiceState } from '../state/job-state.ts';
@@ -32,10 +31,7 @@ export async function readStateQuietly(file: string): Promise<ServiceState> {
 
 export async function listCommand(args: CommonArgs & { json?: boolean }): Promise<number> {
   const { settings } = loadSettingsOrExit(args);
-  const [scan, state] = await Promise.all([
-    scanJobsFolder(settings.jobsFolder, scanOptionsOf(settings)),
-    readStateQuietly(settings.stateFile),
-  ]);
+  const [scan, state] = await Promise.all([loadJobs(settings), readStateQuietly(settings.stateFile)]);
   const now = Date.now();
   const listings: JobListing[] = scan.jobs
     .map((job) => {

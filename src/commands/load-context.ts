@@ -4,8 +4,7 @@ import { loadSettings, type SettingsFlags } from '../config/load-settings.ts';
 import { formatDiagnostic, type Diagnostic } from '../diagnostic.ts';
 import { PycronError } from '../errors.ts';
 import type { JobSpec } from '../jobs/job-spec.ts';
-import { scanJobsFolder } from '../jobs/scan-jobs-folder.ts';
-import { scanOptionsOf } from '../jobs/scan-options-of.ts';
+import { loadJobs } from './load-jobs.ts';
 
 export interface CommonArgs {
   config?: string;
@@ -45,7 +44,7 @@ export function loadSettingsOrExit(args: CommonArgs): { settings: Settings; warn
 
 /** The job named `name`, or a JOB_NOT_FOUND error that lists the known names. */
 export async function findJob(settings: Settings, name: string): Promise<JobSpec> {
-  const { jobs } = await scanJobsFolder(settings.jobsFolder, scanOptionsOf(settings));
+  const { jobs } = await loadJobs(settings);
   const job = jobs.find((j) => j.name === name);
   if (job) return job;
   const known = jobs.map((j) => j.name).sort();

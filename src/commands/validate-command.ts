@@ -1,11 +1,9 @@
 // `pycron validate`: every problem of the config and of every job, each with its path and reason.
 import { loadSettings } from '../config/load-settings.ts';
 import { formatDiagnostic, type Diagnostic } from '../diagnostic.ts';
-import { JobCatalog } from '../jobs/job-catalog.ts';
 import type { JobSpec } from '../jobs/job-spec.ts';
-import { scanJobsFolder } from '../jobs/scan-jobs-folder.ts';
-import { scanOptionsOf } from '../jobs/scan-options-of.ts';
 import { settingsFlags, type CommonArgs } from './load-context.ts';
+import { loadJobs } from './load-jobs.ts';
 
 export async function validateCommand(args: CommonArgs & { json?: boolean }): Promise<number> {
   const { settings, diagnostics } = loadSettings({
@@ -16,10 +14,7 @@ export async function validateCommand(args: CommonArgs & { json?: boolean }): Pr
   const configBroken = diagnostics.some((d) => d.severity === 'error');
   let scan: { jobs: JobSpec[]; diagnostics: Diagnostic[] } = { jobs: [], diagnostics: [] };
   if (!configBroken) {
-    // Through a catalog, as the service loads them: trigger cycles and triggers of unknown jobs are reported too.
-    const catalog = new JobCatalog(settings.jobsFolder);
-    catalog.replaceAll(await scanJobsFolder(settings.jobsFolder, scanOptionsOf(settings)));
-    scan = { jobs: catalog.jobs, diagnostics: catalog.diagnostics };
+    scan = await loadJobs(settings);
   }
   const all = [...diagnostics, ...scan.diagnostics];
   const errors = all.filter((d) => d.severity === 'error').length;

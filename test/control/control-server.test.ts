@@ -31,7 +31,7 @@ afterEach(async () => {
 });
 after(() => rmSync(root, { recursive: true, force: true }));
 
-describe('ControlServer: requests', () => {
+describe('rule 9: ControlServer requests', () => {
   it('passes each trigger outcome through, with the job, args and source as sent', async () => {
     const path = socketPath();
     const { server, calls } = fakeService(path, {

@@ -22,7 +22,7 @@ function runCliAsync(args: string[], cwd: string): Promise<CliResult> {
   });
 }
 
-describe('pycron trigger (end to end)', () => {
+describe('rule 9: pycron trigger (end to end)', () => {
   let root: string;
   let svc: ServiceFolder;
   let socket: string;
