@@ -251,7 +251,15 @@ describe('job policies (end to end)', () => {
         15_000,
         '4 starts',
       );
-      const starts = readFileSync(join(dir, 'started-at'), 'utf8').trim().split('\n').map(Number);
+      // NOTE: the script counts its start before it appends the time: wait for the fourth time too.
+      const starts = await waitFor(
+        () => {
+          const times = readFileSync(join(dir, 'started-at'), 'utf8').trim().split('\n').map(Number);
+          return times.length >= 4 ? times : undefined;
+        },
+        5_000,
+        '4 start times',
+      );
       const gaps = starts.slice(1).map((t, i) => t - (starts[i] as number));
       assert.ok(
         (gaps[1] as number) > (gaps[0] as number) && (gaps[2] as number) > (gaps[1] as number),
