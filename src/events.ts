@@ -16,6 +16,7 @@ export interface ServiceEvents {
   'run:started': { firing: Firing; runId: string; pid: number | null };
   'run:finished': { firing: Firing; result: RunResult; record: StatusRecord };
   'service:ready': { jobs: number };
+  'job:paused': { job: string; paused: boolean };
 }
 
 export type EventName = keyof ServiceEvents;

@@ -24,6 +24,8 @@ export interface DispatcherDeps {
   };
   /** The job's current spec; undefined when there is no such job (removed, or never was). */
   lookupJob(name: string): JobSpec | undefined;
+  /** Paused jobs take only runs asked for by hand. */
+  isPaused?(name: string): boolean;
 }
 
 interface WaitingRun {
@@ -46,11 +48,16 @@ export class Dispatcher {
   }
 
   /** A trigger from outside (control socket, HTTP...): runs `name` now, through its policy. */
-  trigger(job: JobSpec, args: readonly string[], source: string): TriggerOutcome {
+  trigger(
+    job: JobSpec,
+    args: readonly string[],
+    source: string,
+    reason: 'trigger' | 'manual' = 'trigger',
+  ): TriggerOutcome {
     const firing: Firing = {
       job: job.name,
       scheduledAt: this.deps.clock.now(),
-      reason: 'trigger',
+      reason,
       attempt: 1,
       collapsedSlots: 0,
       args: [...args],
@@ -64,6 +71,7 @@ export class Dispatcher {
     const refuse = (reason: string): TriggerOutcome => this.refused(job, firing, reason);
     if (this.stopped) return refuse('pycron is stopping');
     if (!job.enabled) return refuse('the job is disabled');
+    if (firing.reason !== 'manual' && this.deps.isPaused?.(job.name)) return refuse('the job is paused');
     if (job.options.type === 'proc') return refuse('it is a proc: it runs all the time and restarts by itself');
 
     const isTrigger = TRIGGER_REASONS.has(firing.reason);

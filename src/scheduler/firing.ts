@@ -60,7 +60,7 @@ export function describeFiring(firing: Firing): string {
     case 'reboot':
       return 'at start-up after a host boot (@reboot)';
     case 'manual':
-      return 'run by hand (pycron run)';
+      return firing.source ? `run now by ${firing.source}` : 'run by hand (pycron run)';
     case 'trigger':
     case 'chain': {
       const more = firing.collapsedTriggers

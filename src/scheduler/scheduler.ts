@@ -57,6 +57,21 @@ export class Scheduler {
     this.replan(spec.name);
   }
 
+  /** Stops planning `name` until resume(); the pause is kept in the state, so it survives a restart. */
+  pause(name: string): void {
+    this.deps.state.set(name, { ...this.deps.state.get(name), paused: true });
+    this.replan(name);
+  }
+
+  /** Plans `name` again from now: slots that passed while it was paused are not caught up. */
+  resume(name: string): void {
+    const state = this.deps.state.get(name);
+    const now = this.deps.clock.now();
+    const { paused: _paused, ...rest } = state;
+    this.deps.state.set(name, { ...rest, lastSlotAt: Math.max(state.lastSlotAt ?? now, now) });
+    this.replan(name);
+  }
+
   remove(name: string): void {
     this.jobs.delete(name);
     this.arm();
@@ -100,7 +115,7 @@ export class Scheduler {
 
   private planJob(job: ScheduledJob, now: number): void {
     if (this.paused) return;
-    if (!job.spec.enabled) {
+    if (!job.spec.enabled || this.deps.state.get(job.spec.name).paused) {
       job.planned = true;
       job.nextAt = undefined;
       return;

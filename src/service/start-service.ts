@@ -50,6 +50,11 @@ export interface Service extends AsyncDisposable {
   readonly procs: ProcSupervisor;
   /** Runs a job now through its overlap policy (control socket, HTTP); throws JOB_NOT_FOUND for an unknown job. */
   trigger(job: string, args: readonly string[], source: string): TriggerOutcome;
+  /** A person's "run now" (HTTP API): like a trigger, through the overlap policy, but it runs a paused job too. */
+  runNow(job: string, args: readonly string[], source: string): TriggerOutcome;
+  /** Pauses or resumes a job's scheduled runs and triggers (kept in the state file); JOB_NOT_FOUND if unknown. */
+  pause(job: string): void;
+  resume(job: string): void;
   /** Rescans the whole jobs folder now (what the periodic rescan does). */
   rescan(): Promise<void>;
   /** Applies reloaded settings (SIGHUP) and rescans; returns the settings that need a restart to change. */
@@ -127,6 +132,7 @@ export async function startService(initialSettings: Settings, deps: ServiceDeps)
     events,
     runs,
     lookupJob: (name) => catalog.get(name),
+    isPaused: (name) => state.get(name).paused === true,
   });
   const scheduler: Scheduler = new Scheduler({
     clock,
@@ -283,10 +289,23 @@ export async function startService(initialSettings: Settings, deps: ServiceDeps)
       logger.info('pycron stopped');
     })());
 
-  function trigger(name: string, args: readonly string[], source: string): TriggerOutcome {
+  function jobNamed(name: string): JobSpec {
     const job = catalog.get(name);
     if (!job) throw new PycronError('JOB_NOT_FOUND', { reason: `no job named '${name}' in ${settings.jobsFolder}` });
-    return dispatcher.trigger(job, args, source);
+    return job;
+  }
+  function trigger(name: string, args: readonly string[], source: string): TriggerOutcome {
+    return dispatcher.trigger(jobNamed(name), args, source);
+  }
+  function pause(name: string): void {
+    scheduler.pause(jobNamed(name).name);
+    logger.info(`job paused: ${name}`);
+    events.emit('job:paused', { job: name, paused: true });
+  }
+  function resume(name: string): void {
+    scheduler.resume(jobNamed(name).name);
+    logger.info(`job resumed: ${name}`);
+    events.emit('job:paused', { job: name, paused: false });
   }
 
   async function reload(next: Settings): Promise<string[]> {
@@ -325,6 +344,9 @@ export async function startService(initialSettings: Settings, deps: ServiceDeps)
     dispatcher,
     procs,
     trigger,
+    runNow: (name, args, source) => dispatcher.trigger(jobNamed(name), args, source, 'manual'),
+    pause,
+    resume,
     rescan,
     reload,
     stop,

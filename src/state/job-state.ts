@@ -47,6 +47,8 @@ export interface JobState {
   lastRun?: LastRun;
   /** Runs started and not yet recorded: one, or several for overlap = parallel. */
   inFlight?: InFlightRun[];
+  /** Paused by a person (HTTP API, `pycron pause`): no scheduled runs, no triggers; runs asked for by hand still run. */
+  paused?: boolean;
   /** Boot id of the host when an @reboot schedule last fired: such jobs run once per boot. */
   rebootFiredFor?: string;
 }

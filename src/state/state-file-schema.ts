@@ -42,6 +42,7 @@ const jobStateSchema = z.object({
     )
     .optional(),
   rebootFiredFor: z.string().optional(),
+  paused: z.boolean().optional(),
 });
 
 export const stateFileSchema: z.ZodType<ServiceState> = z.object({
