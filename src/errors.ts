@@ -74,6 +74,29 @@ export const ERROR_CODES = {
     summary:
       'Another process already answers on the control socket path (another pycron service using the same socket).',
   },
+  HTTP_UNAUTHORIZED: {
+    exit: 2,
+    http: 401,
+    summary: 'An HTTP request that changes state came without the right token (Authorization: Bearer TOKEN).',
+  },
+  HTTP_FORBIDDEN: {
+    exit: 2,
+    http: 403,
+    summary: 'An HTTP request that changes state was refused: no [HTTP] TOKEN or TOKEN_FILE is configured.',
+  },
+  HTTP_NOT_FOUND: {
+    exit: 2,
+    http: 404,
+    summary: 'No HTTP endpoint has this path, or the job does not accept HTTP triggers (http_trigger in job.ini).',
+  },
+  HTTP_METHOD_NOT_ALLOWED: { exit: 2, http: 405, summary: 'The HTTP endpoint exists but not for this method.' },
+  HTTP_BODY_TOO_LARGE: { exit: 2, http: 413, summary: 'An HTTP request body is over 64 KiB.' },
+  HTTP_TIMEOUT: { exit: 1, http: 408, summary: 'An HTTP request body did not arrive in time.' },
+  HTTP_UNAVAILABLE: {
+    exit: 1,
+    http: 503,
+    summary: 'The HTTP endpoint needs a part of the service that is not running (run history, metrics).',
+  },
   INTERNAL: { exit: 1, http: 500, summary: 'A bug in pycron: please report it with the service log.' },
 } as const;
 

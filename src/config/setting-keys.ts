@@ -14,6 +14,14 @@ import {
   type ParseContext,
   type Parsed,
 } from './setting-values.ts';
+import { parseHttpListen, parseHttpToken } from '../http/parse-http-listen.ts';
+import {
+  nonBlank,
+  parseMailAddress,
+  parseSmtpHost,
+  parseSmtpPort,
+  parseSmtpSecurity,
+} from '../notify/notify-values.ts';
 
 export type SettingOutcome =
   { ok: true; set: Partial<Settings>; warning?: { code: ErrorCode; reason: string } } | { ok: false; expected: string };
@@ -176,6 +184,93 @@ export const SETTING_KEYS: readonly SettingKey[] = [
     example: '/run/pycron/pycron.sock',
     doc: 'The control socket that pycron trigger talks to: a Unix socket with mode 0600, so only the user the service runs as (and root) can use it. Empty: no socket. See docs/control-socket.md.',
     parse: into('controlSocket', parseSocketPath),
+  }),
+  row({
+    section: 'HTTP',
+    key: 'LISTEN',
+    default: '127.0.0.1:5152',
+    example: '127.0.0.1:5152',
+    doc: "Where the HTTP API (docs/api.md) listens: HOST:PORT, [IPV6]:PORT or a port alone (on 127.0.0.1). 5152 is hoocron's port. off or empty: no HTTP server.",
+    parse: into('httpListen', parseHttpListen),
+  }),
+  row({
+    section: 'HTTP',
+    key: 'TOKEN',
+    default: undefined,
+    defaultText: 'none: requests that change state are refused',
+    example: '3f9c2a7e51d04b8c9e6f1a2b',
+    doc: 'The token HTTP requests that change state (triggers, run, pause, resume) must send as Authorization: Bearer TOKEN; at least 16 characters.',
+    parse: into('httpToken', parseHttpToken),
+  }),
+  row({
+    section: 'HTTP',
+    key: 'TOKEN_FILE',
+    default: undefined,
+    defaultText: 'none',
+    example: '/etc/pycron/http-token',
+    doc: 'A file holding the token instead (read when the service starts; keep it mode 0600). Give TOKEN or TOKEN_FILE, not both.',
+    parse: into('httpTokenFile', parsePath),
+  }),
+  row({
+    section: 'Mail',
+    key: 'SMTP_HOST',
+    default: 'localhost',
+    example: 'smtp.example.org',
+    doc: 'The SMTP server that job notifications (mail_to in job.ini, see docs/notifications.md) are sent through.',
+    parse: into('smtpHost', parseSmtpHost),
+  }),
+  row({
+    section: 'Mail',
+    key: 'SMTP_PORT',
+    default: undefined,
+    defaultText: '25, or 465 with SMTP_SECURE = tls',
+    example: '587',
+    doc: "The SMTP server's port (1 to 65535).",
+    parse: into('smtpPort', parseSmtpPort),
+  }),
+  row({
+    section: 'Mail',
+    key: 'SMTP_SECURE',
+    default: 'auto',
+    example: 'starttls',
+    doc: '`auto`: TLS from the start on port 465, else STARTTLS when the server offers it; `tls`: TLS from the start; `starttls`: STARTTLS or no mail; `none`: plain text (a local relay only).',
+    parse: into('smtpSecure', parseSmtpSecurity),
+  }),
+  row({
+    section: 'Mail',
+    key: 'SMTP_USER',
+    default: undefined,
+    defaultText: 'none: no login',
+    example: 'pycron@example.org',
+    doc: 'Log in to the SMTP server as this user, with SMTP_PASSWORD or SMTP_PASSWORD_FILE.',
+    parse: into('smtpUser', nonBlank('a user name')),
+  }),
+  row({
+    section: 'Mail',
+    key: 'SMTP_PASSWORD',
+    default: undefined,
+    defaultText: 'none',
+    example: 'correct-horse-battery',
+    doc: 'The SMTP password. Never logged; prefer SMTP_PASSWORD_FILE, so config.ini holds no secret.',
+    parse: into('smtpPassword', nonBlank('a password')),
+  }),
+  row({
+    section: 'Mail',
+    key: 'SMTP_PASSWORD_FILE',
+    default: undefined,
+    defaultText: 'none',
+    example: '/etc/pycron/smtp-password',
+    doc: 'A file holding the SMTP password (read at each mail; keep it mode 0600). It wins over SMTP_PASSWORD.',
+    parse: into('smtpPasswordFile', parsePath),
+  }),
+  row({
+    section: 'Mail',
+    key: 'MAIL_FROM',
+    default: undefined,
+    defaultText: "pycron@HOSTNAME (this host's name)",
+    example: 'pycron <pycron@example.org>',
+    doc: 'The sender of notification mails, for jobs that set no mail_from.',
+    parse: into('mailFrom', parseMailAddress),
   }),
 ];
 

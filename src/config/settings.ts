@@ -1,5 +1,7 @@
 // The validated settings the service runs with: built-in defaults < config.ini < command-line flags.
+import type { HttpListen } from '../http/parse-http-listen.ts';
 import type { JobDefaults } from '../jobs/read-job-options.ts';
+import type { SmtpSecurity } from '../notify/notify-values.ts';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
@@ -34,6 +36,26 @@ export interface Settings {
   timezone: string;
   /** [Control] SOCKET, absolute: the control socket `pycron trigger` uses (pycron.sock beside the state file); null: off. */
   controlSocket: string | null;
+  /** [HTTP] LISTEN: where the HTTP API binds (127.0.0.1:5152 by default); null: no HTTP server. */
+  httpListen: HttpListen | null;
+  /** [HTTP] TOKEN: the bearer token state-changing HTTP requests need; unset: they are refused. */
+  httpToken?: string;
+  /** [HTTP] TOKEN_FILE, absolute: a file holding the token, read when the HTTP server starts. */
+  httpTokenFile?: string;
+  /** [Mail] SMTP_HOST: the SMTP server that job notifications (mail_to) go through. */
+  smtpHost: string;
+  /** [Mail] SMTP_PORT; unset: 465 with SMTP_SECURE = tls, else 25. */
+  smtpPort?: number;
+  /** [Mail] SMTP_SECURE: how the SMTP connection is encrypted. */
+  smtpSecure: SmtpSecurity;
+  /** [Mail] SMTP_USER: log in as this user; unset: no login. */
+  smtpUser?: string;
+  /** [Mail] SMTP_PASSWORD: a secret, never logged. */
+  smtpPassword?: string;
+  /** [Mail] SMTP_PASSWORD_FILE, absolute: a file holding the password, read at each mail; wins over SMTP_PASSWORD. */
+  smtpPasswordFile?: string;
+  /** [Mail] MAIL_FROM: the sender when a job sets no mail_from; unset: pycron@ the host's name. */
+  mailFrom?: string;
   /** [Defaults]: job.ini keys for every job (under its protos and job.ini), checked, with file and line. */
   jobDefaults: JobDefaults;
 }

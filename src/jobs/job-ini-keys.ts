@@ -6,6 +6,7 @@ import { parseTimezone, type Parsed } from '../config/setting-values.ts';
 import type { JobOptions } from './job-options.ts';
 import { commaList, choice, duration, flag, text, wholeNumberIn } from './job-value-kinds.ts';
 import { isPlausibleJobName } from './plausible-job-name.ts';
+import { parseMailAddress, parseMailAddresses, parseNotifyOn, parseWebhookUrl } from '../notify/notify-values.ts';
 import { resolveRunAsUser, type UserLookup } from './resolve-run-as-user.ts';
 
 /** What job.ini's main keys set: the job's options plus the few JobSpec fields. */
@@ -293,6 +294,14 @@ export const JOB_INI_KEYS: readonly JobIniKeySpec[] = [
     parse: into('triggerOn', choice(['success', 'failure', 'always'])),
   },
   {
+    key: 'http_trigger',
+    default: 'none',
+    example: 'post',
+    doc: 'Which HTTP requests may start the job, hoocron-style (docs/api.md): `get` (GET /JOB), `post` (POST /JOB, with arguments), `both` or `none`. They need the [HTTP] TOKEN and go through the overlap policy.',
+    inDefaults: true,
+    parse: into('httpTrigger', choice(['get', 'post', 'both', 'none'])),
+  },
+  {
     key: 'dir',
     default: 'the job folder',
     example: 'data',
@@ -361,6 +370,46 @@ export const JOB_INI_KEYS: readonly JobIniKeySpec[] = [
     doc: 'type = proc only: send the proc SIGHUP when one of these files (comma-separated, relative to the job folder) changes.',
     inDefaults: true,
     parse: filesOf('hupOnChange'),
+  },
+  {
+    key: 'mail_to',
+    default: 'none',
+    example: 'ops@example.org, Backup team <backup@example.org>',
+    doc: "kopf's mail_to: mail these addresses (comma-separated) about runs, as notify_on says, with the run's output; over config.ini [Mail]. See docs/notifications.md.",
+    inDefaults: true,
+    parse: into('mailTo', parseMailAddresses),
+  },
+  {
+    key: 'mail_from',
+    default: 'config.ini [Mail] MAIL_FROM',
+    example: 'Backups <backup@example.org>',
+    doc: "kopf's mail_from: the sender of this job's mails.",
+    inDefaults: true,
+    parse: into('mailFrom', parseMailAddress),
+  },
+  {
+    key: 'notify_on',
+    default: 'failure, recovery (and late, with late_after)',
+    example: 'failure, late',
+    doc: 'What mail_to and webhook_url hear about, a comma list: `failure` (every failed run), `recovery` (the first success after a failure or a late alert), `always` (every run and late slot; a successful run is mailed only when it wrote output, as kopf does), `late` (see late_after).',
+    inDefaults: true,
+    parse: into('notifyOn', parseNotifyOn),
+  },
+  {
+    key: 'webhook_url',
+    default: 'none',
+    example: 'https://hooks.example.org/pycron',
+    doc: 'POST each notification here as JSON (the status record, with an `event` field), within 10 seconds; retried like mail.',
+    inDefaults: true,
+    parse: into('webhookUrl', parseWebhookUrl),
+  },
+  {
+    key: 'late_after',
+    default: 'none',
+    example: '15m',
+    doc: 'Healthchecks-style: notify once when a slot has had no successful run this long after it (none started, one still running, or it failed). Measured from the slot, before jitter.',
+    inDefaults: true,
+    parse: into('lateAfterMs', above0),
   },
 ];
 

@@ -30,6 +30,12 @@ export type DstGapPolicy = 'run_after' | 'skip';
 
 export type TriggerOn = 'success' | 'failure' | 'always';
 
+/** hoocron's --get / --post: which HTTP methods on /JOB may start the job. */
+export type HttpTrigger = 'get' | 'post' | 'both' | 'none';
+
+/** What a job's notifications are sent for (job.ini `notify_on`); see docs/notifications.md. */
+export type NotifyOn = 'failure' | 'recovery' | 'always' | 'late';
+
 /** One job started when this one ends (`[trigger]` in job.ini, kopf's `trigger`). */
 export interface ChainTarget {
   /** Name of the job to start. */
@@ -77,6 +83,8 @@ export interface JobOptions {
   /** Jobs started when a run ends, with their arguments. */
   triggers: readonly ChainTarget[];
   triggerOn: TriggerOn;
+  /** Which hoocron-style HTTP requests (GET or POST /JOB) may start the job; `none` by default. */
+  httpTrigger: HttpTrigger;
   /** Working directory of runs, absolute (kopf `dir`; default the job's folder). */
   dir: string;
   /** Display name in logs and lists (kopf `title`); default the job's name. */
@@ -93,6 +101,16 @@ export interface JobOptions {
   restartOnChange: readonly string[];
   /** Procs: send SIGHUP when one of these files changes (absolute paths). */
   hupOnChange: readonly string[];
+  /** kopf `mail_to`: addresses told about runs (see notifyOn); [] = no mail. */
+  mailTo: readonly string[];
+  /** kopf `mail_from`: the sender of those mails; undefined = config.ini [Mail] MAIL_FROM. */
+  mailFrom: string | undefined;
+  /** When to notify; undefined = failure and recovery (and late, with lateAfterMs). */
+  notifyOn: readonly NotifyOn[] | undefined;
+  /** POST each notification's status record as JSON here (an http or https URL). */
+  webhookUrl: string | undefined;
+  /** Healthchecks-style: alert when no run has succeeded this long (ms) after a slot. */
+  lateAfterMs: number | undefined;
 }
 
 /** The options of a job folder that sets none of them (job.ini keys' documented defaults). */
@@ -118,6 +136,7 @@ export function defaultJobOptions(folder: string, name: string): JobOptions {
     dstGap: 'run_after',
     triggers: [],
     triggerOn: 'success',
+    httpTrigger: 'none',
     dir: folder,
     title: name,
     logStart: true,
@@ -126,6 +145,11 @@ export function defaultJobOptions(folder: string, name: string): JobOptions {
     user: undefined,
     restartOnChange: [],
     hupOnChange: [],
+    mailTo: [],
+    mailFrom: undefined,
+    notifyOn: undefined,
+    webhookUrl: undefined,
+    lateAfterMs: undefined,
   };
 }
 

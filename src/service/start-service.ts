@@ -28,8 +28,15 @@ import { JsonFileStateStore } from '../state/json-file-state-store.ts';
 import { StateBook } from '../state/state-book.ts';
 import { acquireStateLock } from '../state/state-lock.ts';
 import { StatusLog } from '../statuslog/status-log.ts';
+import type { HttpServer } from '../http/http-server.ts';
+import { ServiceMetrics } from '../metrics/service-metrics.ts';
+import { Notifier } from '../notify/notifier.ts';
 import { openControlSocket } from './open-control-socket.ts';
+import { openHttpServer } from './open-http-server.ts';
 import { runRebootJobs } from './run-reboot-jobs.ts';
+import type { Service } from './service.ts';
+
+export type { Service } from './service.ts';
 
 export interface ServiceDeps {
   logger: ServiceLogger;
@@ -38,31 +45,6 @@ export interface ServiceDeps {
   stateStore?: StateStore;
   /** Defaults to the real /proc boot id. */
   bootId?: string;
-}
-
-export interface Service extends AsyncDisposable {
-  readonly events: ServiceEventBus;
-  readonly catalog: JobCatalog;
-  readonly scheduler: Scheduler;
-  readonly runs: RunManager;
-  readonly state: StateBook;
-  readonly dispatcher: Dispatcher;
-  readonly procs: ProcSupervisor;
-  /** Runs a job now through its overlap policy (control socket, HTTP); throws JOB_NOT_FOUND for an unknown job. */
-  trigger(job: string, args: readonly string[], source: string): TriggerOutcome;
-  /** A person's "run now" (HTTP API): like a trigger, through the overlap policy, but it runs a paused job too. */
-  runNow(job: string, args: readonly string[], source: string): TriggerOutcome;
-  /** Pauses or resumes a job's scheduled runs and triggers (kept in the state file); JOB_NOT_FOUND if unknown. */
-  pause(job: string): void;
-  resume(job: string): void;
-  /** Rescans the whole jobs folder now (what the periodic rescan does). */
-  rescan(): Promise<void>;
-  /** Applies reloaded settings (SIGHUP) and rescans; returns the settings that need a restart to change. */
-  reload(next: Settings): Promise<string[]>;
-  /** Graceful stop: start nothing new, give running jobs the grace, stop the rest, write records and state. */
-  stop(): Promise<void>;
-  /** The settings in force (they change with reload()). */
-  readonly settings: Settings;
 }
 
 export async function startService(initialSettings: Settings, deps: ServiceDeps): Promise<Service> {
@@ -143,6 +125,33 @@ export async function startService(initialSettings: Settings, deps: ServiceDeps)
       const slots = skipped.count === 1 ? 'slot' : `${skipped.atLeast ? 'at least ' : ''}${skipped.count} slots`;
       logger.warn(`${job.name}: ${slots} up to ${new Date(skipped.latest).toISOString()} not run: ${skipped.reason}`);
       events.emit('firing:skipped', { job: job.name, slot: skipped.latest, reason: skipped.reason });
+    },
+  });
+
+  // NOTE: no process metrics: prom-client's event-loop-delay monitor wakes the process every 10 ms, forever.
+  const metrics = new ServiceMetrics({
+    events,
+    jobNames: () => catalog.jobs.map((job) => job.name),
+    nextRunOf: (job) => scheduler.nextAt(job),
+    lastSuccessOf: (job) => {
+      const last = state.get(job).lastRun;
+      return last?.ok ? last.endedAt : undefined;
+    },
+    jobsFolder: settings.jobsFolder,
+    processMetrics: false,
+  });
+
+  const notifier = new Notifier({
+    events,
+    clock,
+    logger,
+    host: hostname(),
+    mailSettings: () => settings,
+    lookupJob: (name) => catalog.get(name),
+    isPaused: (name) => state.get(name).paused === true,
+    lastOutcomeOf: (name) => {
+      const last = state.get(name).lastRun;
+      return last === undefined ? undefined : last.ok ? 'success' : 'failure';
     },
   });
 
@@ -234,6 +243,7 @@ export async function startService(initialSettings: Settings, deps: ServiceDeps)
     const initial = await scanJobsFolder(settings.jobsFolder, scanOptionsOf(settings));
     catalog.replaceAll(initial);
     reportDiagnostics(initial.diagnostics);
+    for (const job of catalog.jobs) notifier.upsert(job);
     const jobsByName = new Map(catalog.jobs.map((job) => [job.name, job]));
     recoverInFlightRuns({
       jobs: jobsByName,
@@ -254,6 +264,7 @@ export async function startService(initialSettings: Settings, deps: ServiceDeps)
   });
   let rescanTimer = setInterval(() => void rescan(), settings.rescanEveryMs);
   await watcher.ready;
+  let http: HttpServer | undefined;
   const control = await openControlSocket(settings, logger, {
     hasJob: (name) => catalog.get(name) !== undefined,
     trigger: (name, args, source) => trigger(name, args, source),
@@ -271,8 +282,8 @@ export async function startService(initialSettings: Settings, deps: ServiceDeps)
   const stop = (): Promise<void> =>
     (stopping ??= (async () => {
       stopped = true;
-      // NOTE: the socket first, so no trigger arrives during the shutdown.
-      await control?.close().catch(() => {});
+      // NOTE: the socket and the API first, so no trigger arrives during the shutdown.
+      await Promise.all([control?.close().catch(() => {}), http?.close().catch(() => {})]);
       scheduler.stop();
       dispatcher.stop();
       clearInterval(rescanTimer);
@@ -285,6 +296,8 @@ export async function startService(initialSettings: Settings, deps: ServiceDeps)
       await scanQueue;
       await state.flush().catch((error: unknown) => logger.error(`state file: ${String(error)}`));
       await statusLog.close();
+      metrics.close();
+      await notifier.close(5_000);
       lock?.release();
       logger.info('pycron stopped');
     })());
@@ -318,6 +331,9 @@ export async function startService(initialSettings: Settings, deps: ServiceDeps)
       'logFormat',
       'statusLogRetentionDays',
       'controlSocket',
+      'httpListen',
+      'httpToken',
+      'httpTokenFile',
     ] as const;
     const needRestart = fixed.filter((key) => next[key] !== settings[key]);
     if (next.rescanEveryMs !== settings.rescanEveryMs) {
@@ -335,7 +351,7 @@ export async function startService(initialSettings: Settings, deps: ServiceDeps)
     return needRestart;
   }
 
-  return {
+  const service: Service = {
     events,
     catalog,
     scheduler,
@@ -355,4 +371,9 @@ export async function startService(initialSettings: Settings, deps: ServiceDeps)
     },
     [Symbol.asyncDispose]: stop,
   };
+  http = await openHttpServer(settings, logger, {
+    service,
+    metrics: { contentType: metrics.contentType, render: () => metrics.render() },
+  });
+  return service;
 }

@@ -37,6 +37,9 @@ test('config.example.ini loads with zero diagnostics, from any cwd', () => {
     logFormat: 'text',
     timezone: 'UTC',
     controlSocket: path.join(ROOT, '.pycron-example/pycron.sock'),
+    httpListen: { host: '127.0.0.1', port: 5152 },
+    smtpHost: 'localhost',
+    smtpSecure: 'auto',
     jobDefaults: {},
   });
 });

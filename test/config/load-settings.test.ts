@@ -5,6 +5,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { loadSettings, SYSTEM_CONFIG_FILE, type SettingsFlags } from '../../src/config/load-settings.ts';
 import type { Settings } from '../../src/config/settings.ts';
+import { SETTING_SECTIONS } from '../../src/config/setting-keys.ts';
 
 let tmp = '';
 before(() => {
@@ -37,6 +38,9 @@ const DEFAULTS: Settings = {
   logFormat: 'text',
   timezone: 'America/Sao_Paulo',
   controlSocket: '/etc/pycron/pycron.sock',
+  httpListen: { host: '127.0.0.1', port: 5152 },
+  smtpHost: 'localhost',
+  smtpSecure: 'auto',
   jobDefaults: {},
 };
 
@@ -239,22 +243,23 @@ test('unknown keys and sections are warnings, with a suggestion when a known nam
       'NAPS = 1',
       '[Loging]',
       'LOG_LEVEL = DEBUG',
-      '[HTTP]',
-      'PORT = 1',
+      '[Cluster]',
+      'PEERS = 1',
     ].join('\n'),
   );
   assert.ok(diagnostics.every((d) => d.severity === 'warning' && d.code === 'CONFIG_UNKNOWN_KEY'));
+  const sections = [...SETTING_SECTIONS, 'Defaults'];
   const known =
     'SLEEP_DURATION, CHECK_FOR_NEW_JOBS_EVERY, JOB_FAIL_TIMEOUT_PERIOD_MINUTES, SHUTDOWN_GRACE_SECONDS, KILL_GRACE_SECONDS';
   assert.deepEqual(
     diagnostics.map((d) => d.message),
     [
       `${file}:1 SLEEP_DURATION: this key belongs in [Timings]; outside any section it is ignored`,
-      `${file}:2 COLOR: unknown key outside any section (sections: [Timings], [Folders], [Logging], [Jobs], [Control], [Defaults])`,
+      `${file}:2 COLOR: unknown key outside any section (sections: ${sections.map((s) => `[${s}]`).join(', ')})`,
       `${file}:4 [Timings] SLEEP_DURATON: unknown key (known keys in [Timings]: ${known}); did you mean SLEEP_DURATION?`,
       `${file}:5 [Timings] NAPS: unknown key (known keys in [Timings]: ${known})`,
-      `${file}:6 [Loging]: unknown section, its keys are ignored (known sections: Timings, Folders, Logging, Jobs, Control, Defaults); did you mean [Logging]?`,
-      `${file}:8 [HTTP]: unknown section, its keys are ignored (known sections: Timings, Folders, Logging, Jobs, Control, Defaults)`,
+      `${file}:6 [Loging]: unknown section, its keys are ignored (known sections: ${sections.join(', ')}); did you mean [Logging]?`,
+      `${file}:8 [Cluster]: unknown section, its keys are ignored (known sections: ${sections.join(', ')})`,
     ],
   );
   assert.equal(settings.sleepDurationMs, 1000);

@@ -237,7 +237,7 @@ describe('pycron service (end to end)', () => {
   it('pycron run refuses to start a second copy of a job the service is running', async () => {
     await withService(
       'run-guard',
-      (f) => writeJobFolder(f.jobs, 'long', 'every 1s', 'sleep 3'),
+      (f) => writeJobFolder(f.jobs, 'long', 'every 1s', 'sleep 10'),
       async (svc, f) => {
         await svc.waitForLog(/run started: long/);
         const out = runCli(['run', 'long', '-c', f.config]);

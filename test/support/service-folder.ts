@@ -31,6 +31,9 @@ export function writeServiceFolder(root: string, extraConfig = ''): ServiceFolde
       'JOBS_FOLDER = jobs',
       'LOGS_FOLDER = logs',
       'PERSISTENCE_FILE = state.json',
+      // Tests run side by side: none of them takes the default API port (the HTTP tests open their own, on port 0).
+      '[HTTP]',
+      'LISTEN = off',
       '[Logging]',
       'LOG_LEVEL = DEBUG',
       extraConfig,

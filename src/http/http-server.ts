@@ -1,0 +1,413 @@
+// The HTTP API on node:http: hoocron triggers (GET/POST /JOB), the REST API under /api/v1, Server-Sent Events,
+// /health, /monitor and /metrics. Reading needs no token; every request that changes state needs the bearer token,
+// and with no token configured such requests are refused. A bad request gets a JSON error; it never stops the service.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import type { TriggerOutcome } from '../dispatch/trigger-outcome.ts';
+import { PycronError } from '../errors.ts';
+import type { ServiceLogger } from '../log/service-logger.ts';
+import { checkBearer } from './check-bearer.ts';
+import { describeJob, viewDiagnostic } from './describe-job.ts';
+import { EventStream } from './event-stream.ts';
+import type { HttpHistory, HttpMetrics, HttpService } from './http-ports.ts';
+import { sendError, sendJson } from './http-response.ts';
+import { monitorSnapshot } from './monitor-snapshot.ts';
+import type { HttpListen } from './parse-http-listen.ts';
+import { parseJobName } from './parse-job-name.ts';
+import { parseRunQuery } from './parse-run-query.ts';
+import { parseTriggerBody } from './parse-trigger-body.ts';
+import { MAX_BODY_BYTES, readBody } from './read-body.ts';
+
+export interface HttpServerOptions {
+  service: HttpService;
+  logger: ServiceLogger;
+  listen: HttpListen;
+  /** Undefined: no token configured, so every request that changes state is refused (403). */
+  token?: string;
+  history?: HttpHistory;
+  metrics?: HttpMetrics;
+  /** SSE heartbeat comment interval (default 15 s). */
+  heartbeatMs?: number;
+  /** Time a request body may take to arrive (default 10 s). */
+  bodyTimeoutMs?: number;
+}
+
+type Handler = (req: IncomingMessage, res: ServerResponse, query: URLSearchParams) => void | Promise<void>;
+
+/** Body bytes read and thrown away after a 413 so the client sees the answer; a longer body is cut off. */
+const MAX_DISCARDED_BYTES = 1024 * 1024;
+const RUN_ID = /^[A-Za-z0-9_.:-]{1,128}$/;
+const JOB_ACTIONS = ['run', 'pause', 'resume'] as const;
+
+export class HttpServer {
+  private readonly options: HttpServerOptions;
+  private readonly server: Server;
+  private events: EventStream | undefined;
+  private readonly sockets = new Set<Socket>();
+
+  constructor(options: HttpServerOptions) {
+    this.options = options;
+    this.server = createServer((req, res) => this.handle(req, res));
+    // NOTE: requestTimeout bounds receiving a request, not answering it, so event streams stay open.
+    this.server.requestTimeout = 30_000;
+    this.server.headersTimeout = 10_000;
+    this.server.keepAliveTimeout = 5_000;
+    this.server.on('connection', (socket) => {
+      this.sockets.add(socket);
+      socket.on('close', () => this.sockets.delete(socket));
+    });
+    this.server.on('clientError', (error, socket) => {
+      if (!socket.writable) return socket.destroy();
+      const body = JSON.stringify({ error: { code: 'BAD_REQUEST', message: `bad HTTP request: ${error.message}` } });
+      socket.end(
+        `HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+      );
+    });
+  }
+
+  /** Listens; resolves with the address bound (port 0 picks a free one). Rejects with IO_FAILED if it cannot. */
+  start(): Promise<{ host: string; port: number }> {
+    const { host, port } = this.options.listen;
+    return new Promise((resolve, reject) => {
+      const onError = (error: Error): void =>
+        reject(
+          new PycronError('IO_FAILED', {
+            where: { section: 'HTTP', key: 'LISTEN' },
+            reason: `the HTTP server cannot listen on ${formatHostPort(host, port)}: ${error.message}`,
+            cause: error,
+          }),
+        );
+      this.server.once('error', onError);
+      this.server.listen(port, host, () => {
+        this.server.off('error', onError);
+        this.server.on('error', (error) => this.options.logger.error(`HTTP server: ${error.message}`));
+        this.events = new EventStream(this.options.service.events, { heartbeatMs: this.options.heartbeatMs });
+        const address = this.server.address() as AddressInfo;
+        this.options.logger.info(`HTTP API listening on http://${formatHostPort(address.address, address.port)}`, {
+          token: this.options.token === undefined ? 'none (requests that change state are refused)' : 'set',
+        });
+        resolve({ host: address.address, port: address.port });
+      });
+    });
+  }
+
+  /** Ends event streams, stops listening and closes every connection. */
+  async close(): Promise<void> {
+    this.events?.close();
+    this.events = undefined;
+    if (!this.server.listening) return;
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    this.server.closeIdleConnections();
+    for (const socket of this.sockets) socket.destroy();
+    await closed;
+  }
+
+  /** Connected event-stream clients (for tests and /health). */
+  get eventClients(): number {
+    return this.events?.clientCount ?? 0;
+  }
+
+  private handle(req: IncomingMessage, res: ServerResponse): void {
+    // NOTE: not new URL(): it would resolve /../../etc/passwd to /etc/passwd; names are checked as sent.
+    const target = req.url ?? '/';
+    const queryAt = target.indexOf('?');
+    const path = queryAt < 0 ? target : target.slice(0, queryAt);
+    const query = new URLSearchParams(queryAt < 0 ? '' : target.slice(queryAt + 1));
+    let handler: Handler;
+    try {
+      if (!path.startsWith('/')) throw new PycronError('BAD_REQUEST', { reason: 'the request target is not a path' });
+      handler = this.route(req.method ?? 'GET', path);
+    } catch (error) {
+      return this.fail(req, res, error);
+    }
+    Promise.resolve()
+      .then(() => handler(req, res, query))
+      .catch((error: unknown) => this.fail(req, res, error));
+  }
+
+  private fail(req: IncomingMessage, res: ServerResponse, error: unknown): void {
+    if (!(error instanceof PycronError) || error.code === 'INTERNAL')
+      this.options.logger.error(`HTTP ${req.method} ${req.url}: ${String(error)}`);
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    if (!req.complete) {
+      // The body was not read (refused before, or too large): answer, close, and drop what is left of it.
+      sendError(res, error, { connection: 'close' });
+      discardRest(req);
+      return;
+    }
+    sendError(res, error);
+  }
+
+  /** Picks the handler for a method and path; throws the 404 or 405 the request deserves. */
+  private route(method: string, path: string): Handler {
+    const only = (allowed: string, handler: Handler): Handler => {
+      if (method === allowed) return handler;
+      throw new PycronError('HTTP_METHOD_NOT_ALLOWED', { reason: `${path} takes ${allowed}, not ${method}` });
+    };
+    if (path === '/health') return only('GET', (_req, res) => this.health(res));
+    if (path === '/monitor') return only('GET', (_req, res) => sendJson(res, 200, monitorSnapshot()));
+    if (path === '/metrics') return only('GET', (_req, res) => this.metrics(res));
+    if (path === '/') return only('GET', (_req, res) => sendJson(res, 200, INDEX));
+    if (path === '/api/v1/jobs') return only('GET', (_req, res) => this.listJobs(res));
+    if (path === '/api/v1/events') return only('GET', (_req, res) => this.streamEvents(res));
+    if (path === '/api/v1/runs') return only('GET', (_req, res, query) => this.listRuns(res, query));
+    if (path.startsWith('/api/v1/runs/'))
+      return only('GET', (_req, res) => this.getRun(res, path.slice('/api/v1/runs/'.length)));
+    if (path.startsWith('/api/v1/jobs/')) {
+      const rest = path.slice('/api/v1/jobs/'.length);
+      const slash = rest.lastIndexOf('/');
+      const action = JOB_ACTIONS.find((a) => a === rest.slice(slash + 1));
+      if (method === 'POST' && slash > 0 && action) {
+        const name = parseJobName(rest.slice(0, slash));
+        return (req, res) => this.jobAction(req, res, name, action);
+      }
+      const name = parseJobName(rest);
+      // GET .../NAME/run is a job named NAME/run (a PyCron path) if there is one, else the action with a wrong method.
+      if (action && slash > 0 && (method !== 'GET' || !this.options.service.catalog.get(name)))
+        throw new PycronError('HTTP_METHOD_NOT_ALLOWED', { reason: `${path} takes POST, not ${method}` });
+      return only('GET', (_req, res) => sendJson(res, 200, describeJob(this.options.service, this.job(name))));
+    }
+    if (path === '/api' || path.startsWith('/api/'))
+      throw new PycronError('HTTP_NOT_FOUND', { reason: `no endpoint ${path} (see docs/api.md)` });
+    if (method !== 'GET' && method !== 'POST')
+      throw new PycronError('HTTP_METHOD_NOT_ALLOWED', {
+        reason: `a hoocron trigger takes GET or POST, not ${method}`,
+      });
+    const name = parseJobName(path.slice(1));
+    return (req, res) => this.hoocronTrigger(req, res, name, method);
+  }
+
+  /** Throws the 401 or 403 a request that changes state deserves when it lacks the token. */
+  private authorize(req: IncomingMessage): void {
+    const { token } = this.options;
+    if (token === undefined)
+      throw new PycronError('HTTP_FORBIDDEN', {
+        reason:
+          'requests that change state are refused: no token is configured; set [HTTP] TOKEN or TOKEN_FILE in config.ini',
+      });
+    const check = checkBearer(req.headers.authorization, token);
+    if (check === 'missing')
+      throw new PycronError('HTTP_UNAUTHORIZED', {
+        reason: 'this request needs the header Authorization: Bearer TOKEN',
+      });
+    if (check === 'wrong') throw new PycronError('HTTP_UNAUTHORIZED', { reason: 'the token is wrong' });
+  }
+
+  private job(name: string) {
+    const job = this.options.service.catalog.get(name);
+    if (!job) throw new PycronError('JOB_NOT_FOUND', { reason: `no job named '${name}'` });
+    return job;
+  }
+
+  private async hoocronTrigger(req: IncomingMessage, res: ServerResponse, name: string, method: string): Promise<void> {
+    this.authorize(req);
+    const job = this.job(name);
+    const allowed = job.options.httpTrigger;
+    if (allowed === 'none')
+      throw new PycronError('HTTP_NOT_FOUND', {
+        reason: `job '${name}' does not accept HTTP triggers (set http_trigger = get, post or both in its job.ini)`,
+      });
+    const wanted = method === 'GET' ? 'get' : 'post';
+    if (allowed !== 'both' && allowed !== wanted)
+      throw new PycronError('HTTP_METHOD_NOT_ALLOWED', {
+        reason: `job '${name}' takes HTTP ${allowed.toUpperCase()} triggers, not ${method} (http_trigger = ${allowed})`,
+      });
+    const body = await readBody(req, MAX_BODY_BYTES, this.options.bodyTimeoutMs ?? 10_000);
+    // NOTE: hoocron's clients POST forms or nothing; only a JSON body carries arguments.
+    const isJson = /^application\/json\b/i.test(req.headers['content-type'] ?? '');
+    const args = method === 'POST' && isJson ? parseTriggerBody(body) : [];
+    const source = sourceOf(req);
+    const outcome = await withRunId(this.options.service, name, source, () =>
+      this.options.service.trigger(name, args, source),
+    );
+    this.options.logger.info(`HTTP ${method} trigger of ${name}: ${outcome.kind}: ${outcome.message}`);
+    const text = 'OK';
+    res.writeHead(200, {
+      'content-type': 'text/plain; charset=utf-8',
+      'content-length': Buffer.byteLength(text),
+      'cache-control': 'no-store',
+      'x-pycron-outcome': outcomeName(outcome),
+      'x-pycron-message': asciiHeader(outcome.message),
+      ...(outcome.runId ? { 'x-pycron-run-id': outcome.runId } : {}),
+    });
+    res.end(text);
+  }
+
+  private async jobAction(
+    req: IncomingMessage,
+    res: ServerResponse,
+    name: string,
+    action: (typeof JOB_ACTIONS)[number],
+  ): Promise<void> {
+    this.authorize(req);
+    const job = this.job(name);
+    const body = await readBody(req, MAX_BODY_BYTES, this.options.bodyTimeoutMs ?? 10_000);
+    const { service } = this.options;
+    if (action === 'run') {
+      const args = parseTriggerBody(body);
+      const source = sourceOf(req);
+      const outcome = await withRunId(service, job.name, source, () => service.runNow(job.name, args, source));
+      this.options.logger.info(`HTTP run of ${name}: ${outcome.kind}: ${outcome.message}`);
+      sendJson(res, 200, {
+        job: job.name,
+        outcome: outcomeName(outcome),
+        message: outcome.message,
+        run_id: outcome.runId ?? null,
+      });
+      return;
+    }
+    // NOTE: pause and resume take no body; one sent is read (within the limit) and ignored.
+    if (action === 'pause') service.pause(job.name);
+    else service.resume(job.name);
+    sendJson(res, 200, describeJob(service, job));
+  }
+
+  private health(res: ServerResponse): void {
+    sendJson(res, 200, {
+      status: 'ok',
+      jobs: this.options.service.catalog.jobs.length,
+      uptime_s: Math.round(process.uptime()),
+    });
+  }
+
+  private listJobs(res: ServerResponse): void {
+    const { service } = this.options;
+    const jobs = [...service.catalog.jobs]
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+      .map((job) => describeJob(service, job));
+    sendJson(res, 200, { jobs, diagnostics: service.catalog.diagnostics.map(viewDiagnostic) });
+  }
+
+  private streamEvents(res: ServerResponse): void {
+    if (!this.events) throw new PycronError('HTTP_UNAVAILABLE', { reason: 'the HTTP server is stopping' });
+    this.events.add(res);
+  }
+
+  private async listRuns(res: ServerResponse, query: URLSearchParams): Promise<void> {
+    const history = this.options.history;
+    if (!history) throw unavailable('run history');
+    const runs = await history.query(parseRunQuery(query));
+    sendJson(res, 200, { runs });
+  }
+
+  private async getRun(res: ServerResponse, encoded: string): Promise<void> {
+    const history = this.options.history;
+    if (!history) throw unavailable('run history');
+    let id: string;
+    try {
+      id = decodeURIComponent(encoded);
+    } catch {
+      id = '';
+    }
+    if (!RUN_ID.test(id))
+      throw new PycronError('BAD_REQUEST', { reason: 'expected a run id (letters, digits, - _ . :, at most 128)' });
+    const run = await history.get(id);
+    if (run === undefined || run === null) throw new PycronError('HTTP_NOT_FOUND', { reason: `no run '${id}'` });
+    sendJson(res, 200, run);
+  }
+
+  private async metrics(res: ServerResponse): Promise<void> {
+    const metrics = this.options.metrics;
+    if (!metrics) throw unavailable('metrics');
+    const text = await metrics.render();
+    res.writeHead(200, {
+      'content-type': metrics.contentType,
+      'content-length': Buffer.byteLength(text),
+      'cache-control': 'no-store',
+    });
+    res.end(text);
+  }
+}
+
+const INDEX = {
+  service: 'pycron',
+  docs: 'docs/api.md',
+  endpoints: [
+    'GET /health',
+    'GET /monitor',
+    'GET /metrics',
+    'GET /api/v1/jobs',
+    'GET /api/v1/jobs/{name}',
+    'POST /api/v1/jobs/{name}/run',
+    'POST /api/v1/jobs/{name}/pause',
+    'POST /api/v1/jobs/{name}/resume',
+    'GET /api/v1/runs',
+    'GET /api/v1/runs/{run_id}',
+    'GET /api/v1/events',
+    'GET|POST /{job}',
+  ],
+};
+
+function unavailable(what: string): PycronError {
+  return new PycronError('HTTP_UNAVAILABLE', { reason: `${what} is not available in this service` });
+}
+
+/** The outcome as the API names it: a refused trigger is `ignored`, as hoocron says. */
+function outcomeName(outcome: TriggerOutcome): string {
+  return outcome.kind === 'refused' ? 'ignored' : outcome.kind;
+}
+
+/** How long a started run may take to report its id before the answer goes without it. */
+const RUN_ID_WAIT_MS = 2000;
+
+/**
+ * Calls `start` and, when it started a run but the outcome carries no run id, waits briefly for that run's
+ * run:started event (matched by job and source) to report it.
+ */
+async function withRunId(
+  service: HttpService,
+  job: string,
+  source: string,
+  start: () => TriggerOutcome,
+): Promise<TriggerOutcome> {
+  let off = (): void => {};
+  const started = new Promise<string | undefined>((resolve) => {
+    const timer = setTimeout(() => resolve(undefined), RUN_ID_WAIT_MS);
+    off = service.events.on('run:started', ({ firing, runId }) => {
+      if (firing.job !== job || firing.source !== source) return;
+      clearTimeout(timer);
+      resolve(runId);
+    });
+    const cancel = off;
+    off = () => {
+      clearTimeout(timer);
+      cancel();
+      resolve(undefined);
+    };
+  });
+  try {
+    const outcome = start();
+    if (outcome.kind !== 'started' || outcome.runId !== undefined) return outcome;
+    const runId = await started;
+    return runId === undefined ? outcome : { ...outcome, runId };
+  } finally {
+    off();
+  }
+}
+
+function sourceOf(req: IncomingMessage): string {
+  const address = (req.socket.remoteAddress ?? 'unknown').replace(/^::ffff:/, '');
+  return `http ${address}`;
+}
+
+/** Header values must be Latin-1 without control characters; a job name may not be. */
+function asciiHeader(text: string): string {
+  return text.replace(/[^\x20-\x7e]/g, '?').slice(0, 500);
+}
+
+function formatHostPort(host: string, port: number): string {
+  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+}
+
+/** Reads and drops what is left of a refused body, up to a bound, so the client can read the answer. */
+function discardRest(req: IncomingMessage): void {
+  let discarded = 0;
+  req.on('data', (chunk: Buffer) => {
+    discarded += chunk.length;
+    if (discarded > MAX_DISCARDED_BYTES) req.destroy();
+  });
+  req.resume();
+}
