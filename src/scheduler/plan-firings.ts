@@ -179,7 +179,11 @@ function planBacklog(
   delete next.retryAt;
   delete next.retryArgs;
   const later = nextSlot(job, first);
-  const missedSlot = inBacklog && (later === undefined || later <= now || context.startUp || now - first > ON_TIME_MS);
+  // Every slot of a backlog found at start-up was missed while the service was down; after a forward jump, the
+  // latest slot may have been reached on time (within ON_TIME_MS of the moment the jump was noticed).
+  const missedSlot =
+    inBacklog &&
+    (missedWhile === 'down' || later === undefined || later <= backlogUntil || backlogUntil - first > ON_TIME_MS);
   plan.fire = firing(job, first, missedSlot ? 'catch-up' : 'schedule', next.failures + 1, 0, argsForSlot(job, first));
   if (missedSlot) plan.fire.missedWhile = missedWhile;
   if (later === undefined || later > backlogUntil) {

@@ -372,3 +372,18 @@ describe('rule 8: time', () => {
     });
   }
 });
+
+describe('rule 2: catch-up (labels)', () => {
+  it('catch_up = all labels every slot of a start-up backlog a catch-up, the last one just before start too', () => {
+    const h = schedulerHarness('2026-01-01T00:05:02Z', {
+      initial: { version: 1, jobs: { tick: { failures: 0, lastSlotAt: t('2026-01-01T00:00:00Z') } } },
+    });
+    h.scheduler.addAtStartUp(policyJob('tick', 'every 1m', { catchUp: 'all' }));
+    h.scheduler.start();
+    h.clock.advance(1_000);
+    assert.deepEqual(
+      h.runs.map((r) => [iso(r.firing.scheduledAt), r.firing.reason, r.firing.missedWhile]),
+      [1, 2, 3, 4, 5].map((m) => [`2026-01-01T00:0${m}:00.000Z`, 'catch-up', 'down']),
+    );
+  });
+});
