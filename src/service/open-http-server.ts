@@ -14,10 +14,7 @@ export async function openHttpServer(
   try {
     const token = readHttpToken(settings);
     const server = new HttpServer({ ...parts, logger, listen: settings.httpListen, ...(token ? { token } : {}) });
-    const { host, port } = await server.start();
-    logger.info(`HTTP API listening on http://${host.includes(':') ? `[${host}]` : host}:${port}`, {
-      token: token ? 'set' : 'not set: requests that change state are refused',
-    });
+    await server.start();
     return server;
   } catch (error) {
     logger.error(`HTTP API not started: ${error instanceof Error ? error.message : String(error)}`);

@@ -31,6 +31,8 @@ import { StatusLog } from '../statuslog/status-log.ts';
 import type { HttpServer } from '../http/http-server.ts';
 import { ServiceMetrics } from '../metrics/service-metrics.ts';
 import { Notifier } from '../notify/notifier.ts';
+import { RunHistory } from '../history/run-history.ts';
+import { historyForHttp } from './history-for-http.ts';
 import { openControlSocket } from './open-control-socket.ts';
 import { openHttpServer } from './open-http-server.ts';
 import { runRebootJobs } from './run-reboot-jobs.ts';
@@ -141,6 +143,13 @@ export async function startService(initialSettings: Settings, deps: ServiceDeps)
     processMetrics: false,
   });
 
+  const history = new RunHistory({
+    logsFolder: settings.logsFolder,
+    retentionDays: settings.statusLogRetentionDays,
+    clock,
+    events,
+    onError: (error) => logger.warn(`run history: ${error.message}`),
+  });
   const notifier = new Notifier({
     events,
     clock,
@@ -297,6 +306,7 @@ export async function startService(initialSettings: Settings, deps: ServiceDeps)
       await state.flush().catch((error: unknown) => logger.error(`state file: ${String(error)}`));
       await statusLog.close();
       metrics.close();
+      await history.close();
       await notifier.close(5_000);
       lock?.release();
       logger.info('pycron stopped');
@@ -373,6 +383,7 @@ export async function startService(initialSettings: Settings, deps: ServiceDeps)
   };
   http = await openHttpServer(settings, logger, {
     service,
+    history: historyForHttp(history),
     metrics: { contentType: metrics.contentType, render: () => metrics.render() },
   });
   return service;

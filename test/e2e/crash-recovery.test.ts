@@ -22,7 +22,8 @@ describe('crash recovery (end to end)', () => {
     const folder = writeServiceFolder(join(root, 'crash'));
     const lock = join(root, 'lock');
     const violations = join(root, 'violations');
-    // Each run holds a lock folder for 2-2.9 s (longer than a restart takes); a second copy running meanwhile finds it taken.
+    // Each run holds a lock folder for 4-4.9 s (longer than a restart takes, even on a loaded machine); a second
+    // copy running meanwhile finds it taken.
     writeJobFolder(
       folder.jobs,
       'guarded',
@@ -30,7 +31,7 @@ describe('crash recovery (end to end)', () => {
       [
         `if ! mkdir "${lock}" 2>/dev/null; then echo "overlap $PYCRON_RUN_ID" >> "${violations}"; exit 1; fi`,
         `trap 'rmdir "${lock}"' EXIT`,
-        'sleep 2.$(( $$ % 9 ))',
+        'sleep 4.$(( $$ % 9 ))',
       ].join('\n'),
     );
     let adopted = 0;
