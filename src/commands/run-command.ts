@@ -15,7 +15,7 @@ import { StatusLog } from '../statuslog/status-log.ts';
 import { findJob, loadSettingsOrExit, type CommonArgs } from './load-context.ts';
 import { readStateQuietly } from './list-command.ts';
 
-export async function runCommand(args: CommonArgs & { job: string; args?: string[] }): Promise<number> {
+export async function runCommand(args: CommonArgs & { job: string }): Promise<number> {
   const { settings } = loadSettingsOrExit(args);
   const job = await findJob(settings, args.job);
   const state = await readStateQuietly(settings.stateFile);
@@ -37,7 +37,7 @@ export async function runCommand(args: CommonArgs & { job: string; args?: string
     reason: 'manual',
     attempt: 1,
     collapsedSlots: 0,
-    args: args.args ?? [],
+    args: [],
   };
   await mkdir(settings.logsFolder, { recursive: true });
   const statusLog = await StatusLog.open({

@@ -6,8 +6,7 @@ import type { Clock, Timer } from '../clock.ts';
 import type { ServiceEventBus } from '../events.ts';
 import type { JobSpec } from '../jobs/job-spec.ts';
 import type { ServiceLogger } from '../log/service-logger.ts';
-import type { RunEnded } from '../runs/run-manager.ts';
-import type { RunResult } from '../runner/run-result.ts';
+import type { RunEnded, StartedRun } from '../runs/run-manager.ts';
 import type { StopReason } from '../runner/spawn-job.ts';
 import type { Firing } from '../scheduler/firing.ts';
 import { decideOverlap } from './decide-overlap.ts';
@@ -18,7 +17,7 @@ export interface DispatcherDeps {
   logger: ServiceLogger;
   events: ServiceEventBus;
   runs: {
-    start(job: JobSpec, firing: Firing): Promise<RunResult>;
+    start(job: JobSpec, firing: Firing): StartedRun;
     runningCount(job: string): number;
     stopJob(job: string, reason: StopReason): Promise<void>;
   };
@@ -130,12 +129,13 @@ export class Dispatcher {
 
   /** The job is gone: what waited for it is dropped. */
   forget(name: string): void {
-    this.drop(name, 'the job was removed');
+    this.drop(name, 'dropped: the job was removed');
   }
 
-  private drop(name: string, why: string): void {
+  /** Forgets the runs waiting for `name` (and their timer); `what` ends the log line: 'dropped: why'. */
+  private drop(name: string, what: string, level: 'info' | 'warn' = 'warn'): void {
     const dropped = this.waiting.get(name)?.length ?? 0;
-    if (dropped > 0) this.deps.logger.warn(`${dropped} waiting run(s) of ${name} dropped: ${why}`);
+    if (dropped > 0) this.deps.logger[level](`${dropped} waiting run(s) of ${name} ${what}`);
     this.waiting.delete(name);
     this.timers.get(name)?.cancel();
     this.timers.delete(name);
@@ -149,20 +149,12 @@ export class Dispatcher {
   /** Nothing starts from now on; waiting runs are dropped (and logged). */
   stop(): void {
     this.stopped = true;
-    for (const name of [...this.waiting.keys()]) this.forgetQuietly(name);
-  }
-
-  private forgetQuietly(name: string): void {
-    const dropped = this.waiting.get(name)?.length ?? 0;
-    if (dropped > 0) this.deps.logger.info(`${dropped} waiting run(s) of ${name} not started: pycron is stopping`);
-    this.waiting.delete(name);
-    this.timers.get(name)?.cancel();
-    this.timers.delete(name);
+    for (const name of [...this.waiting.keys()]) this.drop(name, 'not started: pycron is stopping', 'info');
   }
 
   private start(job: JobSpec, firing: Firing): TriggerOutcome {
-    void this.deps.runs.start(job, firing);
-    return { kind: 'started', message: `${job.name}: started` };
+    const { runId } = this.deps.runs.start(job, firing);
+    return { kind: 'started', message: `${job.name}: started`, runId };
   }
 
   private enqueue(name: string, run: WaitingRun): void {
@@ -183,7 +175,7 @@ export class Dispatcher {
     const job = this.deps.lookupJob(name);
     // The job may have been removed or disabled (job.ini, a `disabled` file) since the run was accepted.
     if (!job || !job.enabled) {
-      this.drop(name, job ? 'the job was disabled' : 'the job was removed');
+      this.drop(name, job ? 'dropped: the job was disabled' : 'dropped: the job was removed');
       return;
     }
     const running = this.deps.runs.runningCount(name);

@@ -1,9 +1,7 @@
 // The status log's daily files as status-log.ts names them (job_status-YYYY-MM-DD.log, local days), and the
 // calendar arithmetic the history's retention needs to agree with the status log's.
 import fs from 'node:fs';
-import { localDay } from '../statuslog/status-log.ts';
-
-const DAY_FILE = /^job_status-(\d{4}-\d{2}-\d{2})\.log$/;
+import { localDay, STATUS_LOG_DAY_FILE } from '../statuslog/status-log.ts';
 
 export interface DayFile {
   name: string;
@@ -22,7 +20,7 @@ export async function listDayFiles(folder: string): Promise<DayFile[]> {
   }
   const files: DayFile[] = [];
   for (const name of names) {
-    const day = DAY_FILE.exec(name)?.[1];
+    const day = STATUS_LOG_DAY_FILE.exec(name)?.[1];
     if (day !== undefined) files.push({ name, day });
   }
   return files.sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0));

@@ -220,9 +220,7 @@ export class HttpServer {
     const isJson = /^application\/json\b/i.test(req.headers['content-type'] ?? '');
     const args = method === 'POST' && isJson ? parseTriggerBody(body) : [];
     const source = sourceOf(req);
-    const outcome = await withRunId(this.options.service, name, source, () =>
-      this.options.service.trigger(name, args, source),
-    );
+    const outcome = this.options.service.trigger(name, args, source);
     this.options.logger.info(`HTTP ${method} trigger of ${name}: ${outcome.kind}: ${outcome.message}`);
     const text = 'OK';
     res.writeHead(200, {
@@ -249,7 +247,7 @@ export class HttpServer {
     if (action === 'run') {
       const args = parseTriggerBody(body);
       const source = sourceOf(req);
-      const outcome = await withRunId(service, job.name, source, () => service.runNow(job.name, args, source));
+      const outcome = service.runNow(job.name, args, source);
       this.options.logger.info(`HTTP run of ${name}: ${outcome.kind}: ${outcome.message}`);
       sendJson(res, 200, {
         job: job.name,
@@ -348,44 +346,6 @@ function unavailable(what: string): PycronError {
 /** The outcome as the API names it: a refused trigger is `ignored`, as hoocron says. */
 function outcomeName(outcome: TriggerOutcome): string {
   return outcome.kind === 'refused' ? 'ignored' : outcome.kind;
-}
-
-/** How long a started run may take to report its id before the answer goes without it. */
-const RUN_ID_WAIT_MS = 2000;
-
-/**
- * Calls `start` and, when it started a run but the outcome carries no run id, waits briefly for that run's
- * run:started event (matched by job and source) to report it.
- */
-async function withRunId(
-  service: HttpService,
-  job: string,
-  source: string,
-  start: () => TriggerOutcome,
-): Promise<TriggerOutcome> {
-  let off = (): void => {};
-  const started = new Promise<string | undefined>((resolve) => {
-    const timer = setTimeout(() => resolve(undefined), RUN_ID_WAIT_MS);
-    off = service.events.on('run:started', ({ firing, runId }) => {
-      if (firing.job !== job || firing.source !== source) return;
-      clearTimeout(timer);
-      resolve(runId);
-    });
-    const cancel = off;
-    off = () => {
-      clearTimeout(timer);
-      cancel();
-      resolve(undefined);
-    };
-  });
-  try {
-    const outcome = start();
-    if (outcome.kind !== 'started' || outcome.runId !== undefined) return outcome;
-    const runId = await started;
-    return runId === undefined ? outcome : { ...outcome, runId };
-  } finally {
-    off();
-  }
 }
 
 function sourceOf(req: IncomingMessage): string {

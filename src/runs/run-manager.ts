@@ -38,6 +38,12 @@ export interface RunManagerOptions {
   lookupJob?(name: string): JobSpec | undefined;
 }
 
+export interface StartedRun {
+  runId: string;
+  /** Resolves when the run's record and state are written; never rejects. */
+  result: Promise<RunResult>;
+}
+
 export interface RunEnded {
   ok: boolean;
   /** Stopped on purpose to make room for a new run (overlap = replace). */
@@ -94,8 +100,8 @@ export class RunManager {
     return [...this.active.values()].filter((run) => run.job === job);
   }
 
-  /** Starts a run of `job` for `firing`. The dispatcher decided it may start. */
-  start(job: JobSpec, firing: Firing): Promise<RunResult> {
+  /** Starts a run of `job` for `firing` (the dispatcher decided it may start); its id at once, its result later. */
+  start(job: JobSpec, firing: Firing): StartedRun {
     const { clock, state } = this.options;
     const runId = randomUUID();
     const startedAt = clock.now();
@@ -163,7 +169,7 @@ export class RunManager {
       this.finish(job, firing, result);
       resolveResult(result);
     });
-    return resultPromise;
+    return { runId, result: resultPromise };
   }
 
   private recordPid(job: string, runId: string, pid: number): void {

@@ -9,7 +9,8 @@ export const STATUS_LOG_LINK = 'job_status.log';
 
 /** How much of a daily file hasRecord() reads, from its end. */
 const RECORD_SEARCH_BYTES = 64 * 1024 * 1024;
-const DAY_FILE = /^job_status-(\d{4}-\d{2}-\d{2})\.log$/;
+/** A daily file's name; group 1 is its day (YYYY-MM-DD, local time). The run history lists the same files. */
+export const STATUS_LOG_DAY_FILE = /^job_status-(\d{4}-\d{2}-\d{2})\.log$/;
 /** Records kept in memory while the folder cannot be written; beyond this the oldest are dropped (and reported). */
 const MAX_PENDING_RECORDS = 10_000;
 
@@ -215,7 +216,7 @@ export class StatusLog {
     if (this.retentionDays <= 0) return;
     const oldestKept = addDays(today, -(this.retentionDays - 1));
     for (const name of fs.readdirSync(this.folder)) {
-      const date = DAY_FILE.exec(name)?.[1];
+      const date = STATUS_LOG_DAY_FILE.exec(name)?.[1];
       if (date !== undefined && date < oldestKept) fs.rmSync(path.join(this.folder, name), { force: true });
     }
   }

@@ -61,7 +61,7 @@ export function harness(jobs: JobSpec[]) {
         const run = { job: spec.name, firing, at: clock.now() };
         started.push(run);
         running.set(spec.name, [...(running.get(spec.name) ?? []), run]);
-        return new Promise<RunResult>(() => {});
+        return { runId: `run-${started.length - 1}`, result: new Promise<RunResult>(() => {}) };
       },
       runningCount: (name) => running.get(name)?.length ?? 0,
       async stopJob(name, reason) {

@@ -24,6 +24,15 @@ describe('rule 1: overlap policy (Dispatcher)', () => {
     assert.equal(h.dispatcher.waitingCount('backup'), 0);
   });
 
+  it('a started trigger answers with the id of the run it started', () => {
+    const h = harness([job('backup')]);
+    assert.deepEqual(h.dispatcher.trigger(h.get('backup'), [], 'cli'), {
+      kind: 'started',
+      message: 'backup: started',
+      runId: 'run-0',
+    });
+  });
+
   it('ignore: a slot while the job runs is skipped with a warning naming the slot', () => {
     const h = harness([job('backup')]);
     h.dispatcher.submit(h.get('backup'), h.firing('backup'));

@@ -51,7 +51,7 @@ describe('pause and resume', () => {
       runs: {
         start: (_spec, firing) => {
           started.push(firing.reason);
-          return new Promise<RunResult>(() => {});
+          return { runId: 'run-1', result: new Promise<RunResult>(() => {}) };
         },
         runningCount: () => 0,
         stopJob: async () => {},
