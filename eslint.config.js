@@ -27,4 +27,29 @@ export default tseslint.config(
       'prefer-const': ['error', { ignoreReadBeforeAssign: true }],
     },
   },
+  {
+    // The dashboard's ES modules run in the browser, as written (no build step).
+    files: ['src/dashboard/**/*.js'],
+    languageOptions: {
+      sourceType: 'module',
+      globals: {
+        window: 'readonly',
+        document: 'readonly',
+        location: 'readonly',
+        fetch: 'readonly',
+        EventSource: 'readonly',
+        EventTarget: 'readonly',
+        CustomEvent: 'readonly',
+        IntersectionObserver: 'readonly',
+        requestAnimationFrame: 'readonly',
+        sessionStorage: 'readonly',
+        localStorage: 'readonly',
+        Node: 'readonly',
+        CSS: 'readonly',
+        setInterval: 'readonly',
+        getComputedStyle: 'readonly',
+        performance: 'readonly',
+      },
+    },
+  },
 );

@@ -1,19 +1,36 @@
-// `npm run bench`: runs the benchmarks of issue 3 against the real service process and writes
+// `npm run bench`: runs the benchmarks of issues 3 and 5 against the real service process and writes
 // bench-results/<name>.json, summary.json and summary.md. Options: --only NAME[,NAME], --quick (smaller counts).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { api } from './bench/api.ts';
 import type { Benchmark } from './bench/bench-result.ts';
 import { burst } from './bench/burst.ts';
+import { dashboardLoad } from './bench/dashboard-load.ts';
 import { flood } from './bench/flood.ts';
+import { historyIndex } from './bench/history-index.ts';
 import { idle } from './bench/idle.ts';
 import { kill9 } from './bench/kill9.ts';
 import { lateness } from './bench/lateness.ts';
+import { metrics } from './bench/metrics.ts';
 import { newFolder } from './bench/new-folder.ts';
 import { killAllServices } from './bench/service-process.ts';
+import { sse } from './bench/sse.ts';
 import { renderSummaryTable, type TableRow } from './bench/summary-table.ts';
 
-const BENCHMARKS: Record<string, Benchmark> = { lateness, burst, idle, 'new-folder': newFolder, flood, kill9 };
+const BENCHMARKS: Record<string, Benchmark> = {
+  lateness,
+  burst,
+  idle,
+  'new-folder': newFolder,
+  flood,
+  kill9,
+  api,
+  metrics,
+  sse,
+  dashboard: dashboardLoad,
+  'history-index': historyIndex,
+};
 const RESULTS = fileURLToPath(new URL('../bench-results/', import.meta.url));
 
 function parseArgs(argv: string[]): { only: string[]; quick: boolean } {

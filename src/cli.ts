@@ -2,10 +2,15 @@
 import { readFileSync } from 'node:fs';
 import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
+import { doctorCommand } from './commands/doctor-command.ts';
+import { initCommand } from './commands/init-command.ts';
 import { listCommand } from './commands/list-command.ts';
 import { nextCommand } from './commands/next-command.ts';
 import { runCommand } from './commands/run-command.ts';
+import { runsCommand } from './commands/runs-command.ts';
 import { serviceCommand } from './commands/service-command.ts';
+import { setPausedCommand } from './commands/set-paused-command.ts';
+import { statusCommand } from './commands/status-command.ts';
 import { triggerCommand } from './commands/trigger-command.ts';
 import { validateCommand } from './commands/validate-command.ts';
 import { isPycronError, PycronError } from './errors.ts';
@@ -41,6 +46,14 @@ function withCommonOptions<T>(argv: Argv<T>) {
     .option('log-format', { choices: ['text', 'json'] as const, describe: 'service log format on stderr' });
 }
 
+/** The JOB and options of the commands that change a job in the running service. */
+function withServiceJobOptions<T>(argv: Argv<T>) {
+  return argv
+    .positional('job', { type: 'string', demandOption: true, describe: 'job name as `pycron status` shows it' })
+    .option('json', { type: 'boolean', describe: 'print the job as the service describes it now, as JSON' })
+    .option('timeout', { type: 'number', default: 10, describe: 'seconds to wait for the answer' });
+}
+
 /** The command line after the first `--`, exactly as the shell passed it. */
 function argsAfterDoubleDash(): string[] {
   const raw = hideBin(process.argv);
@@ -49,6 +62,11 @@ function argsAfterDoubleDash(): string[] {
 }
 
 let exitCode = 0;
+// `pycron status | head`: a reader that goes away ends the command quietly, not with an EPIPE stack trace. A
+// command that watches for it itself (runs --follow) finishes its own way first.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE' && process.stdout.listenerCount('error') === 1) process.exit(exitCode);
+});
 const setExit = (code: number): void => {
   exitCode = code;
 };
@@ -69,6 +87,21 @@ const cli = withCommonOptions(yargs(hideBin(process.argv)))
     'check the config and every job; print each problem with its path (exit 0 when clean, 2 otherwise)',
     (y) => y.option('json', { type: 'boolean', describe: 'machine-readable output' }),
     async (args) => setExit(await validateCommand(args)),
+  )
+  .command(
+    'init',
+    'set up a first installation: PREFIX/config.ini (every key commented), PREFIX/jobs with an example job and ' +
+      'PREFIX/logs; never overwrites anything, and says what it created and what it skipped',
+    (y) =>
+      y.option('prefix', { type: 'string', default: '/etc/pycron', describe: 'the folder to set up', normalize: true }),
+    (args) => setExit(initCommand(args)),
+  )
+  .command(
+    'doctor',
+    'check this host for what silently breaks a scheduler: inotify limits, folder permissions, clock sync, disk ' +
+      'space, time zones, the Node.js version; each finding with a fix (exit 0 when no errors, 1 otherwise)',
+    (y) => y.option('json', { type: 'boolean', describe: 'machine-readable output' }),
+    async (args) => setExit(await doctorCommand(args)),
   )
   .command(
     'list',
@@ -109,6 +142,47 @@ const cli = withCommonOptions(yargs(hideBin(process.argv)))
         .option('timeout', { type: 'number', default: 10, describe: 'seconds to wait for the reply' }),
     // NOTE: the job's arguments come from the raw argv, after the first `--`, so yargs never parses or coerces them.
     async (args) => setExit(await triggerCommand({ ...args, job: args.job, args: argsAfterDoubleDash() })),
+  )
+  .command(
+    'status',
+    'what the running service is doing: each job with its schedule, paused or running, next run and last result, ' +
+      'and the job folders it could not load (over the control socket, else the HTTP API; exit 1 when neither answers)',
+    (y) =>
+      y
+        .option('json', { type: 'boolean', describe: "print the service's answer as JSON" })
+        .option('timeout', { type: 'number', default: 10, describe: 'seconds to wait for the answer' }),
+    async (args) => setExit(await statusCommand(args)),
+  )
+  .command(
+    'pause <job>',
+    "hold a job's schedule and triggers in the running service until `pycron resume` (kept across restarts; " +
+      'exit 2 unknown job, 1 service not reachable)',
+    (y) => withServiceJobOptions(y),
+    async (args) => setExit(await setPausedCommand({ ...args, job: args.job }, true)),
+  )
+  .command(
+    'resume <job>',
+    'undo `pycron pause`: the job runs on its schedule again from now (exit 2 unknown job, 1 service not reachable)',
+    (y) => withServiceJobOptions(y),
+    async (args) => setExit(await setPausedCommand({ ...args, job: args.job }, false)),
+  )
+  .command(
+    'runs [job]',
+    'the status log, newest last: every run (of JOB) with its start, result, duration, run id and reason; read ' +
+      'from LOGS_FOLDER, so it works with or without the service',
+    (y) =>
+      y
+        .positional('job', { type: 'string', describe: 'only the runs of this job (one removed since is fine)' })
+        .option('n', { alias: 'count', type: 'number', default: 20, describe: 'how many of the last runs' })
+        .option('status', { choices: ['ok', 'failed'] as const, describe: 'only successful or only failed runs' })
+        .option('json', { type: 'boolean', describe: 'the stored status records, one JSON object per line' })
+        .option('follow', { alias: 'f', type: 'boolean', describe: 'keep printing new runs until Ctrl-C' })
+        .check((a) => {
+          if (!Number.isInteger(a.n) || a.n < 0 || a.n > 1_000_000)
+            throw new PycronError('USAGE', { reason: `-n: expected a whole number from 0 to 1000000, got ${a.n}` });
+          return true;
+        }),
+    async (args) => setExit(await runsCommand({ ...args, count: args.n })),
   )
   .strict()
   .version(version)

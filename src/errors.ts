@@ -97,6 +97,12 @@ export const ERROR_CODES = {
     http: 503,
     summary: 'The HTTP endpoint needs a part of the service that is not running (run history, metrics).',
   },
+  TRIGGER_MESSAGE_INVALID: {
+    exit: 2,
+    http: 400,
+    summary:
+      'A Redis or MQTT trigger message is malformed, or names no job that takes such triggers (redis_trigger, mqtt_trigger in job.ini); Redis moves it to the dead-letter list.',
+  },
   INTERNAL: { exit: 1, http: 500, summary: 'A bug in pycron: please report it with the service log.' },
 } as const;
 

@@ -15,6 +15,7 @@ import {
   type Parsed,
 } from './setting-values.ts';
 import { parseHttpListen, parseHttpToken } from '../http/parse-http-listen.ts';
+import { flag } from '../jobs/job-value-kinds.ts';
 import {
   nonBlank,
   parseMailAddress,
@@ -22,6 +23,14 @@ import {
   parseSmtpPort,
   parseSmtpSecurity,
 } from '../notify/notify-values.ts';
+import {
+  parseInstanceName,
+  parseMqttUrl,
+  parseRedisKey,
+  parseRedisUrl,
+  parseTopicPrefix,
+  parseUserName,
+} from '../triggers/trigger-setting-values.ts';
 
 export type SettingOutcome =
   { ok: true; set: Partial<Settings>; warning?: { code: ErrorCode; reason: string } } | { ok: false; expected: string };
@@ -271,6 +280,110 @@ export const SETTING_KEYS: readonly SettingKey[] = [
     example: 'pycron <pycron@example.org>',
     doc: 'The sender of notification mails, for jobs that set no mail_from.',
     parse: into('mailFrom', parseMailAddress),
+  }),
+  row({
+    section: 'Redis',
+    key: 'URL',
+    default: undefined,
+    defaultText: 'none: no Redis triggers',
+    example: 'redis://127.0.0.1:6379/0',
+    doc: 'The Redis server triggers come from, as with hoocron: a job with redis_trigger = true runs when its name is pushed onto LIST (docs/triggers.md). redis:// or rediss:// (TLS), the database as the path. A password in the URL works; PASSWORD_FILE keeps it out of config.ini. Empty: off.',
+    parse: into('redisUrl', parseRedisUrl),
+  }),
+  row({
+    section: 'Redis',
+    key: 'LIST',
+    default: 'hook',
+    example: 'hook',
+    doc: 'The list producers push onto (`redis-cli LPUSH hook backup`): a job name, or JSON `{"job": "backup", "args": ["--full"]}`. Taken oldest first.',
+    parse: into('redisList', parseRedisKey),
+  }),
+  row({
+    section: 'Redis',
+    key: 'PASSWORD_FILE',
+    default: undefined,
+    defaultText: 'none',
+    example: '/etc/pycron/redis-password',
+    doc: 'A file holding the Redis password (read at start; keep it mode 0600). It wins over a password in the URL.',
+    parse: into('redisPasswordFile', parsePath),
+  }),
+  row({
+    section: 'Redis',
+    key: 'INSTANCE_ID',
+    default: undefined,
+    defaultText: "HOST-HASH: this host's name and a hash of the state file's path",
+    example: 'gateway-1',
+    doc: "Names this service's processing list, LIST:processing:INSTANCE_ID, where a message waits while it is handled; what a crash leaves there runs at the next start. Keep it the same across restarts and different for each service on one list: set it where host names change (containers).",
+    parse: into('redisInstanceId', parseInstanceName),
+  }),
+  row({
+    section: 'Redis',
+    key: 'DEAD_LETTER_LIST',
+    default: undefined,
+    defaultText: 'LIST:dead',
+    example: 'hook:dead',
+    doc: 'Where a message goes, as it was pushed, that is malformed or names no job with redis_trigger = true; each is logged. The newest 10000 are kept.',
+    parse: into('redisDeadLetterList', parseRedisKey),
+  }),
+  row({
+    section: 'MQTT',
+    key: 'URL',
+    default: undefined,
+    defaultText: 'none: no MQTT',
+    example: 'mqtt://127.0.0.1:1883',
+    doc: 'The MQTT broker triggers come from: a job with mqtt_trigger = true runs on a message to TOPIC_PREFIX and its name (docs/triggers.md). mqtt://, mqtts:// (TLS), ws:// or wss://. Empty: off.',
+    parse: into('mqttUrl', parseMqttUrl),
+  }),
+  row({
+    section: 'MQTT',
+    key: 'TOPIC_PREFIX',
+    default: 'pycron/trigger/',
+    example: 'site1/pycron/trigger/',
+    doc: 'A message on PREFIX + JOB triggers JOB (a PyCron-layout name keeps its slashes); the payload is empty or JSON `{"args": ["--full"]}`. pycron subscribes to PREFIX# with QoS 1. A missing final slash is added.',
+    parse: into('mqttTopicPrefix', parseTopicPrefix),
+  }),
+  row({
+    section: 'MQTT',
+    key: 'USERNAME',
+    default: undefined,
+    defaultText: 'none: no login',
+    example: 'pycron',
+    doc: 'Log in to the broker as this user, with PASSWORD_FILE (a user and password in the URL work too).',
+    parse: into('mqttUsername', parseUserName),
+  }),
+  row({
+    section: 'MQTT',
+    key: 'PASSWORD_FILE',
+    default: undefined,
+    defaultText: 'none',
+    example: '/etc/pycron/mqtt-password',
+    doc: 'A file holding the broker password (read at start; keep it mode 0600). It wins over a password in the URL.',
+    parse: into('mqttPasswordFile', parsePath),
+  }),
+  row({
+    section: 'MQTT',
+    key: 'CLIENT_ID',
+    default: undefined,
+    defaultText: "pycron-HOST-HASH: this host's name and a hash of the state file's path",
+    example: 'pycron-gateway-1',
+    doc: 'The client id of the persistent session (clean session off), so QoS 1 triggers sent while the service is down arrive when it is back. Keep it the same across restarts and unique on the broker.',
+    parse: into('mqttClientId', parseInstanceName),
+  }),
+  row({
+    section: 'MQTT',
+    key: 'MQTT_PUBLISH_RUNS',
+    default: 'false',
+    example: 'true',
+    doc: "Publish each finished run's status record, without its output (the output and error fields), on RUNS_TOPIC_PREFIX + JOB with QoS 1, not retained.",
+    parse: into('mqttPublishRuns', flag),
+  }),
+  row({
+    section: 'MQTT',
+    key: 'RUNS_TOPIC_PREFIX',
+    default: 'pycron/runs/',
+    example: 'site1/pycron/runs/',
+    doc: 'Where MQTT_PUBLISH_RUNS publishes: PREFIX + JOB. A missing final slash is added.',
+    parse: into('mqttRunsTopicPrefix', parseTopicPrefix),
   }),
 ];
 

@@ -56,6 +56,30 @@ export interface Settings {
   smtpPasswordFile?: string;
   /** [Mail] MAIL_FROM: the sender when a job sets no mail_from; unset: pycron@ the host's name. */
   mailFrom?: string;
+  /** [Redis] URL: the server Redis triggers come from; unset: no Redis triggers. */
+  redisUrl?: string;
+  /** [Redis] LIST: the list producers push job names (or JSON) onto; hoocron's `hook` by default. */
+  redisList: string;
+  /** [Redis] PASSWORD_FILE, absolute: a file holding the Redis password, read when the triggers open. */
+  redisPasswordFile?: string;
+  /** [Redis] INSTANCE_ID: names this service's processing list; unset: the host's name and a hash of the state file. */
+  redisInstanceId?: string;
+  /** [Redis] DEAD_LETTER_LIST: where messages that name no Redis-triggered job go; unset: LIST:dead. */
+  redisDeadLetterList?: string;
+  /** [MQTT] URL: the broker MQTT triggers come from; unset: no MQTT. */
+  mqttUrl?: string;
+  /** [MQTT] TOPIC_PREFIX, ending in a slash: a message on PREFIX + JOB triggers JOB. */
+  mqttTopicPrefix: string;
+  /** [MQTT] USERNAME: log in to the broker as this user. */
+  mqttUsername?: string;
+  /** [MQTT] PASSWORD_FILE, absolute: a file holding the broker password, read when the triggers open. */
+  mqttPasswordFile?: string;
+  /** [MQTT] CLIENT_ID: the persistent session's id; unset: pycron- and the same name as the Redis instance. */
+  mqttClientId?: string;
+  /** [MQTT] MQTT_PUBLISH_RUNS: publish each finished run's status record (without its output). */
+  mqttPublishRuns: boolean;
+  /** [MQTT] RUNS_TOPIC_PREFIX, ending in a slash: run records go to PREFIX + JOB. */
+  mqttRunsTopicPrefix: string;
   /** [Defaults]: job.ini keys for every job (under its protos and job.ini), checked, with file and line. */
   jobDefaults: JobDefaults;
 }

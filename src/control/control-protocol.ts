@@ -2,6 +2,7 @@
 // order. docs/control-socket.md describes it for people; these types and limits are what the code holds to.
 import type { TriggerOutcomeKind } from '../dispatch/trigger-outcome.ts';
 import type { ErrorCode } from '../errors.ts';
+import type { JobView } from '../http/describe-job.ts';
 
 /** The protocol version this build speaks; a request names it as `v`. */
 export const CONTROL_PROTOCOL_VERSION = 1;
@@ -25,7 +26,9 @@ export type ControlRequest =
       /** Who asked (cli, a script's name); the service logs it. */
       source: string;
       id?: ControlRequestId;
-    };
+    }
+  | { op: 'status'; id?: ControlRequestId }
+  | { op: 'pause' | 'resume'; job: string; id?: ControlRequestId };
 
 export interface PingReply {
   ok: true;
@@ -43,6 +46,32 @@ export interface TriggerReply {
   id?: ControlRequestId;
 }
 
+/** A job folder that is not loaded, or a warning about one: as the HTTP API lists them. */
+export interface DiagnosticView {
+  severity: string;
+  code: string;
+  path: string;
+  message: string;
+}
+
+/** `status`: the same job views and diagnostics as the HTTP API's GET /api/v1/jobs, with the service's pid and uptime. */
+export interface StatusReply {
+  ok: true;
+  pid: number;
+  version: string;
+  uptime_s: number;
+  jobs: JobView[];
+  diagnostics: DiagnosticView[];
+  id?: ControlRequestId;
+}
+
+/** `pause` and `resume`: the job as it is now (what POST /api/v1/jobs/{name}/pause answers). */
+export interface JobReply {
+  ok: true;
+  job: JobView;
+  id?: ControlRequestId;
+}
+
 export interface ErrorReply {
   ok: false;
   /** BAD_REQUEST, JOB_NOT_FOUND, INTERNAL, or the code of an error the service raised. */
@@ -51,4 +80,4 @@ export interface ErrorReply {
   id?: ControlRequestId;
 }
 
-export type ControlReply = PingReply | TriggerReply | ErrorReply;
+export type ControlReply = PingReply | TriggerReply | StatusReply | JobReply | ErrorReply;

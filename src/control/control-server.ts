@@ -1,27 +1,34 @@
 // The service's control socket: a Unix socket, owner-only (mode 0600), speaking newline-delimited JSON. It checks
-// every request and hands triggers to the service; nothing a client sends can crash it or make it buffer without end.
+// every request and hands it to the service; nothing a client sends can crash it or make it buffer without end.
 import { readFileSync } from 'node:fs';
 import { chmod, lstat, mkdir, rm } from 'node:fs/promises';
 import net from 'node:net';
 import { dirname } from 'node:path';
 import type { TriggerOutcome } from '../dispatch/trigger-outcome.ts';
-import { PycronError, isPycronError, type ErrorCode } from '../errors.ts';
+import { PycronError, type ErrorCode } from '../errors.ts';
+import type { JobView } from '../http/describe-job.ts';
 import type { ServiceLogger } from '../log/service-logger.ts';
+import { answerControlRequest } from './answer-control-request.ts';
 import { claimSocketPath } from './claim-socket-path.ts';
 import {
-  CONTROL_PROTOCOL_VERSION,
   MAX_REQUEST_LINE_BYTES,
   type ControlReply,
   type ControlRequestId,
+  type DiagnosticView,
 } from './control-protocol.ts';
 import { LineSplitter } from './line-splitter.ts';
 import { parseControlRequest } from './parse-control-request.ts';
 import { socketPathProblem } from './socket-path.ts';
 
-/** What the service lends the socket: the job lookup and the trigger through the job's policy. */
+/** What the service lends the socket (controlHandlersFor builds it from the service). */
 export interface ControlHandlers {
   trigger(job: string, args: string[], source: string): TriggerOutcome | Promise<TriggerOutcome>;
   hasJob(name: string): boolean;
+  /** The loaded jobs and the diagnostics of the jobs folder, as the HTTP API's GET /api/v1/jobs shows them. */
+  status(): { jobs: JobView[]; diagnostics: DiagnosticView[] };
+  /** Pause or resume a loaded job; each answers the job as it is afterwards. */
+  pause(job: string): JobView;
+  resume(job: string): JobView;
 }
 
 export interface ControlServerOptions {
@@ -40,10 +47,10 @@ export const DEFAULT_IDLE_TIMEOUT_MS = 30_000;
 export const MAX_CONNECTIONS = 128;
 /** Requests read ahead of their replies on one connection before the server stops reading from it. */
 const MAX_QUEUED_REQUESTS = 32;
+/** Replies waiting for a client that does not read them; past this the next reply cuts the connection instead. */
 const MAX_UNREAD_REPLY_BYTES = 1024 * 1024;
 /** On close, requests in flight get this long to be answered before their connections are cut. */
 const CLOSE_GRACE_MS = 2000;
-const OUTCOMES = new Set(['started', 'queued', 'collapsed', 'refused']);
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 const PACKAGE_VERSION = (
@@ -214,9 +221,10 @@ export class ControlServer implements AsyncDisposable {
       } catch (error) {
         reply = { ok: false, code: 'INTERNAL', message: `the service failed to answer: ${String(error)}` };
       }
-      if (!socket.destroyed && socket.writable) socket.write(`${JSON.stringify(reply)}\n`);
-      // A client that sends requests but never reads the replies would pile them up here.
+      // A client that sends requests but never reads the replies would pile them up here. NOTE: checked before the
+      // write, so one large reply (status of many jobs) still goes out whole.
       if (socket.writableLength > MAX_UNREAD_REPLY_BYTES) socket.destroy();
+      else if (!socket.destroyed && socket.writable) socket.write(`${JSON.stringify(reply)}\n`);
       connection.queued--;
       if (connection.queued < MAX_QUEUED_REQUESTS && socket.isPaused()) socket.resume();
     });
@@ -235,38 +243,11 @@ export class ControlServer implements AsyncDisposable {
       this.logger?.debug(`control socket: bad request: ${parsed.message}`);
       return withId({ ok: false, code: 'BAD_REQUEST', message: parsed.message }, parsed.id);
     }
-    const request = parsed.request;
-    if (request.op === 'ping')
-      return withId(
-        { ok: true, pid: process.pid, version: this.version, protocol: CONTROL_PROTOCOL_VERSION },
-        request.id,
-      );
-    try {
-      if (!this.handlers.hasJob(request.job))
-        return withId(
-          { ok: false, code: 'JOB_NOT_FOUND', message: `no job named '${request.job}' in this service` },
-          request.id,
-        );
-      const outcome = await this.handlers.trigger(request.job, [...request.args], request.source);
-      if (!OUTCOMES.has(outcome?.kind)) throw new Error(`the trigger handler returned ${JSON.stringify(outcome)}`);
-      return withId(
-        {
-          ok: true,
-          outcome: outcome.kind,
-          message: outcome.message,
-          ...(outcome.runId !== undefined ? { run_id: outcome.runId } : {}),
-        },
-        request.id,
-      );
-    } catch (error) {
-      if (isPycronError(error)) return withId({ ok: false, code: error.code, message: error.message }, request.id);
-      const detail = error instanceof Error ? error.message : String(error);
-      this.logger?.error(`control socket: triggering ${request.job} failed: ${detail}`);
-      return withId(
-        { ok: false, code: 'INTERNAL', message: `the service failed to trigger ${request.job}: ${detail}` },
-        request.id,
-      );
-    }
+    return answerControlRequest(parsed.request, {
+      handlers: this.handlers,
+      version: this.version,
+      logger: this.logger,
+    });
   }
 }
 

@@ -19,6 +19,9 @@ export type ParsedControlRequest =
 const FIELDS: Record<ControlRequest['op'], readonly string[]> = {
   ping: ['v', 'op', 'id'],
   trigger: ['v', 'op', 'id', 'job', 'args', 'source'],
+  status: ['v', 'op', 'id'],
+  pause: ['v', 'op', 'id', 'job'],
+  resume: ['v', 'op', 'id', 'job'],
 };
 
 const DEFAULT_SOURCE = 'socket';
@@ -58,19 +61,19 @@ export function parseControlRequest(line: string): ParsedControlRequest {
       `v: unsupported protocol version ${preview(fields.v)} (this service speaks ${CONTROL_PROTOCOL_VERSION})`,
     );
   const op = fields.op;
-  if (op !== 'ping' && op !== 'trigger')
-    return fail(`op: expected one of ${Object.keys(FIELDS).join(', ')}, got ${preview(op)}`);
+  if (!isOp(op)) return fail(`op: expected one of ${Object.keys(FIELDS).join(', ')}, got ${preview(op)}`);
   const unknown = Object.keys(fields).find((key) => !FIELDS[op].includes(key));
   if (unknown !== undefined) return fail(`unknown field '${unknown}' (${op} takes ${FIELDS[op].join(', ')})`);
   const withId = <T extends object>(request: T): T => (id === undefined ? request : { ...request, id });
 
-  if (op === 'ping') return { ok: true, request: withId({ op }) };
+  if (op === 'ping' || op === 'status') return { ok: true, request: withId({ op }) };
 
   const job = fields.job;
   if (!isCleanText(job, MAX_JOB_NAME_CHARS))
     return fail(
       `job: expected a job name of 1 to ${MAX_JOB_NAME_CHARS} characters without control characters, got ${preview(job)}`,
     );
+  if (op === 'pause' || op === 'resume') return { ok: true, request: withId({ op, job }) };
   const args = fields.args ?? [];
   if (!Array.isArray(args)) return fail(`args: expected an array of strings, got ${preview(args)}`);
   if (args.length > MAX_TRIGGER_ARGS)
@@ -89,6 +92,10 @@ export function parseControlRequest(line: string): ParsedControlRequest {
       `source: expected 1 to ${MAX_SOURCE_CHARS} characters without control characters, got ${preview(source)}`,
     );
   return { ok: true, request: withId({ op, job, args: args as string[], source }) };
+}
+
+function isOp(value: unknown): value is ControlRequest['op'] {
+  return typeof value === 'string' && Object.hasOwn(FIELDS, value);
 }
 
 /** A non-empty string of at most `maxChars` characters (code points), none of them a control character. */

@@ -6,11 +6,13 @@ import { CONTROL_PROTOCOL_VERSION, type ControlReply, type ControlRequest } from
 import { socketPathProblem } from './socket-path.ts';
 
 export const DEFAULT_REPLY_TIMEOUT_MS = 10_000;
-/** A reply is one short line; anything longer is not a pycron service talking. */
-const MAX_REPLY_BYTES = 1024 * 1024;
+/** A reply is one short line; anything longer is not a pycron service talking (status passes a larger bound). */
+export const MAX_REPLY_BYTES = 1024 * 1024;
 
 export interface SendControlRequestOptions {
   timeoutMs?: number;
+  /** The longest reply line accepted; default MAX_REPLY_BYTES. */
+  maxReplyBytes?: number;
   /** Appended when nobody is listening, e.g. how to start the service. */
   startHint?: string;
 }
@@ -21,6 +23,7 @@ export function sendControlRequest(
   options: SendControlRequestOptions = {},
 ): Promise<ControlReply> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_REPLY_TIMEOUT_MS;
+  const maxReplyBytes = options.maxReplyBytes ?? MAX_REPLY_BYTES;
   const hint = options.startHint ? `; ${options.startHint}` : '';
   return new Promise((resolve, reject) => {
     const problem = socketPathProblem(socketPath);
@@ -38,19 +41,21 @@ export function sendControlRequest(
       () => fail(`no reply from the service on ${socketPath} within ${formatSeconds(timeoutMs)}`),
       timeoutMs,
     );
-    let received = Buffer.alloc(0);
+    // NOTE: chunks are kept apart until the newline comes, so a large reply is not copied once per chunk.
+    const chunks: Buffer[] = [];
+    let receivedBytes = 0;
     socket.on('connect', () => socket.write(`${JSON.stringify({ v: CONTROL_PROTOCOL_VERSION, ...request })}\n`));
     socket.on('data', (chunk: Buffer) => {
       if (settled) return;
-      received = Buffer.concat([received, chunk]);
-      const end = received.indexOf(0x0a);
-      if (end === -1) {
-        if (received.length > MAX_REPLY_BYTES) fail(`the reply on ${socketPath} is not a pycron reply (too long)`);
-        return;
-      }
+      const newline = chunk.indexOf(0x0a);
+      const end = receivedBytes + (newline === -1 ? chunk.length : newline);
+      if (end > maxReplyBytes) return fail(`the reply on ${socketPath} is not a pycron reply (too long)`);
+      chunks.push(chunk);
+      receivedBytes += chunk.length;
+      if (newline === -1) return;
       let reply: unknown;
       try {
-        reply = JSON.parse(received.subarray(0, end).toString('utf8'));
+        reply = JSON.parse(Buffer.concat(chunks).subarray(0, end).toString('utf8'));
       } catch {
         return fail(`the reply on ${socketPath} is not a pycron reply (not JSON)`);
       }

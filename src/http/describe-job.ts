@@ -31,12 +31,24 @@ export interface JobView {
   } | null;
   failures: number;
   proc: { state: string; pid: number | null; restarts: number } | null;
-  diagnostics: { severity: string; code: string; message: string }[];
+  /** The last runs in the history, newest first (the dashboard's strip); [] without a history. */
+  recent_runs: RecentRun[];
+  diagnostics: { severity: string; code: string; path: string; message: string }[];
+}
+
+/** One run in a job's strip of recent runs. */
+export interface RecentRun {
+  run_id: string;
+  status: 'ok' | 'failed' | 'timed_out';
+  duration_ms: number;
+  ended_at: string;
 }
 
 export const NEXT_RUNS = 3;
+export const RECENT_RUNS = 20;
 
-export function describeJob(service: HttpService, job: JobSpec): JobView {
+/** `recentRuns` gives a job's last runs, newest first (the run history); without it the strip is empty. */
+export function describeJob(service: HttpService, job: JobSpec, recentRuns?: (job: string) => RecentRun[]): JobView {
   const state = service.state.get(job.name);
   const last = state.lastRun;
   const proc = job.options.type === 'proc' ? service.procs.status(job.name) : undefined;
@@ -45,7 +57,7 @@ export function describeJob(service: HttpService, job: JobSpec): JobView {
     title: job.options.title,
     layout: job.layout,
     type: job.options.type,
-    schedule: describeRhythm(job),
+    schedule: scheduleInWords(job),
     timezone: zoneOf(job),
     enabled: job.enabled,
     paused: state.paused === true,
@@ -65,14 +77,33 @@ export function describeJob(service: HttpService, job: JobSpec): JobView {
       : null,
     failures: state.failures,
     proc: proc ? { state: proc.state, pid: proc.pid, restarts: proc.restarts } : null,
+    recent_runs: recentRuns ? recentRuns(job.name) : [],
     diagnostics: diagnosticsOf(job, service.catalog.diagnostics),
   };
 }
 
-/** The scheduler's next instant, then the schedules' following slots. None for paused, disabled jobs and procs. */
+/** A job's schedule in words, by job: the words never change for one JobSpec. */
+const wordsOf = new WeakMap<JobSpec, string>();
+
+function scheduleInWords(job: JobSpec): string {
+  let words = wordsOf.get(job);
+  if (words === undefined) wordsOf.set(job, (words = describeRhythm(job)));
+  return words;
+}
+
+/** The slots after a job's next instant, by job (a changed job is a new JobSpec, so stale entries go with it). */
+const followingSlots = new WeakMap<JobSpec, { first: number; runs: number[] }>();
+
+/**
+ * The scheduler's next instant, then the schedules' following slots. None for paused, disabled jobs and procs.
+ * NOTE: the following slots are remembered until the next instant moves: computing them is most of the cost of
+ * listing 10,000 jobs.
+ */
 function nextRuns(service: HttpService, job: JobSpec): number[] {
   const first = service.scheduler.nextAt(job.name);
   if (first === undefined) return [];
+  const known = followingSlots.get(job);
+  if (known?.first === first) return known.runs;
   const runs = [first];
   let after = first;
   while (runs.length < NEXT_RUNS) {
@@ -81,6 +112,7 @@ function nextRuns(service: HttpService, job: JobSpec): number[] {
     runs.push(at);
     after = at;
   }
+  followingSlots.set(job, { first, runs });
   return runs;
 }
 

@@ -49,7 +49,12 @@ export class EventStream {
       event: 'jobs:diagnostics',
       data: { errors: diagnostics.filter((d) => d.severity === 'error').length, count: diagnostics.length },
     }));
-    this.heartbeat = setInterval(() => this.writeAll(': heartbeat\n\n'), options.heartbeatMs ?? 15_000);
+    // NOTE: a named event, not only a comment: a page cannot see comments, and needs the beat to notice a stream
+    // that died silently (a laptop's sleep, a dropped NAT entry).
+    this.heartbeat = setInterval(
+      () => this.writeAll(': heartbeat\nevent: heartbeat\ndata: {}\n\n'),
+      options.heartbeatMs ?? 15_000,
+    );
     this.heartbeat.unref();
   }
 

@@ -6,11 +6,15 @@ import type { ServiceEventBus } from '../events.ts';
 import type { JobSpec } from '../jobs/job-spec.ts';
 import type { ProcStatus } from '../procs/proc-status.ts';
 import type { JobState } from '../state/job-state.ts';
+import type { RecentRun } from './describe-job.ts';
 
 /** The part of `Service` (src/service/start-service.ts) the HTTP server uses. */
 export interface HttpService {
   readonly catalog: {
+    /** Sorted by name. */
     readonly jobs: readonly JobSpec[];
+    /** How many jobs there are, without building the sorted list. */
+    readonly count: number;
     get(name: string): JobSpec | undefined;
     readonly diagnostics: readonly Diagnostic[];
   };
@@ -41,6 +45,8 @@ export interface HttpHistory {
   query(query: RunQuery): readonly unknown[] | Promise<readonly unknown[]>;
   /** One run's record with its output, or undefined when the history does not know it. */
   get(runId: string): unknown | Promise<unknown>;
+  /** A job's last `n` runs, newest first, for its strip (answered from memory, so synchronous). */
+  recent(job: string, n: number): RecentRun[];
 }
 
 /** The metrics registry (prom-client's Registry fits: `metrics()` is wrapped as render by the caller). */

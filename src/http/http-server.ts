@@ -7,16 +7,25 @@ import type { TriggerOutcome } from '../dispatch/trigger-outcome.ts';
 import { PycronError } from '../errors.ts';
 import type { ServiceLogger } from '../log/service-logger.ts';
 import { checkBearer } from './check-bearer.ts';
-import { describeJob, viewDiagnostic } from './describe-job.ts';
+import type { JobSpec } from '../jobs/job-spec.ts';
+import { API_INDEX } from './api-index.ts';
+import { openApiDocument } from './open-api-document.ts';
+import { DashboardAssets } from './dashboard-assets.ts';
+import { describeJob, RECENT_RUNS, viewDiagnostic, type JobView } from './describe-job.ts';
 import { EventStream } from './event-stream.ts';
 import type { HttpHistory, HttpMetrics, HttpService } from './http-ports.ts';
 import { sendError, sendJson } from './http-response.ts';
 import { monitorSnapshot } from './monitor-snapshot.ts';
 import type { HttpListen } from './parse-http-listen.ts';
+import { jobListJson } from './job-list-json.ts';
+import { isAllowedHost } from './is-allowed-host.ts';
+import { parseJobListQuery } from './parse-job-list-query.ts';
 import { parseJobName } from './parse-job-name.ts';
 import { parseRunQuery } from './parse-run-query.ts';
+import { sendAsset } from './send-asset.ts';
 import { parseTriggerBody } from './parse-trigger-body.ts';
 import { MAX_BODY_BYTES, readBody } from './read-body.ts';
+import type { TriggerStates } from '../triggers/trigger-states.ts';
 
 export interface HttpServerOptions {
   service: HttpService;
@@ -26,6 +35,8 @@ export interface HttpServerOptions {
   token?: string;
   history?: HttpHistory;
   metrics?: HttpMetrics;
+  /** The Redis and MQTT connections, for /health; undefined: both off. */
+  triggers?: { states(): TriggerStates };
   /** SSE heartbeat comment interval (default 15 s). */
   heartbeatMs?: number;
   /** Time a request body may take to arrive (default 10 s). */
@@ -44,6 +55,7 @@ export class HttpServer {
   private readonly server: Server;
   private events: EventStream | undefined;
   private readonly sockets = new Set<Socket>();
+  private readonly assets = new DashboardAssets();
 
   constructor(options: HttpServerOptions) {
     this.options = options;
@@ -116,6 +128,10 @@ export class HttpServer {
     let handler: Handler;
     try {
       if (!path.startsWith('/')) throw new PycronError('BAD_REQUEST', { reason: 'the request target is not a path' });
+      if (!isAllowedHost(req.headers.host, this.options.listen.host))
+        throw new PycronError('HTTP_FORBIDDEN', {
+          reason: `the Host '${String(req.headers.host).slice(0, 80)}' is not a loopback name: the API listens on loopback and answers only requests addressed to localhost, 127.0.0.1 or [::1] (a guard against DNS rebinding)`,
+        });
       handler = this.route(req.method ?? 'GET', path);
     } catch (error) {
       return this.fail(req, res, error);
@@ -144,14 +160,23 @@ export class HttpServer {
   /** Picks the handler for a method and path; throws the 404 or 405 the request deserves. */
   private route(method: string, path: string): Handler {
     const only = (allowed: string, handler: Handler): Handler => {
-      if (method === allowed) return handler;
+      // HEAD is a GET without the body (node leaves it out): uptime monitors use it. Never on a trigger or a stream.
+      if (method === allowed || (method === 'HEAD' && allowed === 'GET' && path !== '/api/v1/events')) return handler;
       throw new PycronError('HTTP_METHOD_NOT_ALLOWED', { reason: `${path} takes ${allowed}, not ${method}` });
     };
     if (path === '/health') return only('GET', (_req, res) => this.health(res));
     if (path === '/monitor') return only('GET', (_req, res) => sendJson(res, 200, monitorSnapshot()));
     if (path === '/metrics') return only('GET', (_req, res) => this.metrics(res));
-    if (path === '/') return only('GET', (_req, res) => sendJson(res, 200, INDEX));
-    if (path === '/api/v1/jobs') return only('GET', (_req, res) => this.listJobs(res));
+    if (path === '/') return only('GET', (req, res) => sendAsset(req, res, this.assets.get('index.html')));
+    // NOTE: /ui/FILE is never a job: a job name with a slash is a PyCron path such as 5min/report.sh.
+    if (path.startsWith('/ui/')) return only('GET', (req, res) => sendAsset(req, res, this.assets.get(path.slice(4))));
+    if (path === '/api/v1') return only('GET', (_req, res) => sendJson(res, 200, API_INDEX));
+    if (path === '/api/v1/openapi.json') return only('GET', (req, res) => sendAsset(req, res, openApiDocument()));
+    if (path === '/api/v1/jobs') return only('GET', (_req, res, query) => this.listJobs(res, query));
+    if (path === '/api/v1/diagnostics')
+      return only('GET', (_req, res) =>
+        sendJson(res, 200, { diagnostics: this.options.service.catalog.diagnostics.map(viewDiagnostic) }),
+      );
     if (path === '/api/v1/events') return only('GET', (_req, res) => this.streamEvents(res));
     if (path === '/api/v1/runs') return only('GET', (_req, res, query) => this.listRuns(res, query));
     if (path.startsWith('/api/v1/runs/'))
@@ -168,7 +193,7 @@ export class HttpServer {
       // GET .../NAME/run is a job named NAME/run (a PyCron path) if there is one, else the action with a wrong method.
       if (action && slash > 0 && (method !== 'GET' || !this.options.service.catalog.get(name)))
         throw new PycronError('HTTP_METHOD_NOT_ALLOWED', { reason: `${path} takes POST, not ${method}` });
-      return only('GET', (_req, res) => sendJson(res, 200, describeJob(this.options.service, this.job(name))));
+      return only('GET', (_req, res) => sendJson(res, 200, this.describe(this.job(name))));
     }
     if (path === '/api' || path.startsWith('/api/'))
       throw new PycronError('HTTP_NOT_FOUND', { reason: `no endpoint ${path} (see docs/api.md)` });
@@ -194,6 +219,13 @@ export class HttpServer {
         reason: 'this request needs the header Authorization: Bearer TOKEN',
       });
     if (check === 'wrong') throw new PycronError('HTTP_UNAUTHORIZED', { reason: 'the token is wrong' });
+  }
+
+  /** `recent`: how many of its last runs to include (the job's own endpoint shows RECENT_RUNS). */
+  private describe(job: JobSpec, recent = RECENT_RUNS): JobView {
+    const history = this.options.history;
+    const recentRuns = history && recent > 0 ? (name: string) => history.recent(name, recent) : undefined;
+    return describeJob(this.options.service, job, recentRuns);
   }
 
   private job(name: string) {
@@ -260,23 +292,37 @@ export class HttpServer {
     // NOTE: pause and resume take no body; one sent is read (within the limit) and ignored.
     if (action === 'pause') service.pause(job.name);
     else service.resume(job.name);
-    sendJson(res, 200, describeJob(service, job));
+    sendJson(res, 200, this.describe(job));
   }
 
   private health(res: ServerResponse): void {
     sendJson(res, 200, {
       status: 'ok',
-      jobs: this.options.service.catalog.jobs.length,
+      jobs: this.options.service.catalog.count,
       uptime_s: Math.round(process.uptime()),
+      triggers: this.options.triggers?.states() ?? { redis: 'off', mqtt: 'off' },
     });
   }
 
-  private listJobs(res: ServerResponse): void {
+  private async listJobs(res: ServerResponse, params: URLSearchParams): Promise<void> {
     const { service } = this.options;
-    const jobs = [...service.catalog.jobs]
-      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
-      .map((job) => describeJob(service, job));
-    sendJson(res, 200, { jobs, diagnostics: service.catalog.diagnostics.map(viewDiagnostic) });
+    const query = parseJobListQuery(params);
+    // catalog.jobs comes sorted by name; jobs asked for by name are put in the same order.
+    const chosen = query.names
+      ? query.names
+          .map((name) => service.catalog.get(name))
+          .filter((job) => job !== undefined)
+          .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+      : service.catalog.jobs;
+    const diagnostics = service.catalog.diagnostics.map(viewDiagnostic);
+    const text = await jobListJson(chosen, (job) => this.describe(job, query.recent), diagnostics);
+    if (res.destroyed) return;
+    res.writeHead(200, {
+      'content-type': 'application/json; charset=utf-8',
+      'content-length': Buffer.byteLength(text),
+      'cache-control': 'no-store',
+    });
+    res.end(text);
   }
 
   private streamEvents(res: ServerResponse): void {
@@ -319,25 +365,6 @@ export class HttpServer {
     res.end(text);
   }
 }
-
-const INDEX = {
-  service: 'pycron',
-  docs: 'docs/api.md',
-  endpoints: [
-    'GET /health',
-    'GET /monitor',
-    'GET /metrics',
-    'GET /api/v1/jobs',
-    'GET /api/v1/jobs/{name}',
-    'POST /api/v1/jobs/{name}/run',
-    'POST /api/v1/jobs/{name}/pause',
-    'POST /api/v1/jobs/{name}/resume',
-    'GET /api/v1/runs',
-    'GET /api/v1/runs/{run_id}',
-    'GET /api/v1/events',
-    'GET|POST /{job}',
-  ],
-};
 
 function unavailable(what: string): PycronError {
   return new PycronError('HTTP_UNAVAILABLE', { reason: `${what} is not available in this service` });

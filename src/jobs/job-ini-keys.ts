@@ -302,6 +302,22 @@ export const JOB_INI_KEYS: readonly JobIniKeySpec[] = [
     parse: into('httpTrigger', choice(['get', 'post', 'both', 'none'])),
   },
   {
+    key: 'redis_trigger',
+    default: 'false',
+    example: 'true',
+    doc: 'true lets a producer start the job by pushing its name onto the Redis list of config.ini [Redis] (`redis-cli LPUSH hook NAME`, or JSON with args); see docs/triggers.md. Through the overlap policy.',
+    inDefaults: true,
+    parse: into('redisTrigger', flag),
+  },
+  {
+    key: 'mqtt_trigger',
+    default: 'false',
+    example: 'true',
+    doc: "true lets an MQTT message on config.ini [MQTT] TOPIC_PREFIX + NAME start the job (`mosquitto_pub -t pycron/trigger/NAME -m ''`, or JSON with args); see docs/triggers.md. Through the overlap policy.",
+    inDefaults: true,
+    parse: into('mqttTrigger', flag),
+  },
+  {
     key: 'dir',
     default: 'the job folder',
     example: 'data',

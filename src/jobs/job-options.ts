@@ -85,6 +85,10 @@ export interface JobOptions {
   triggerOn: TriggerOn;
   /** Which hoocron-style HTTP requests (GET or POST /JOB) may start the job; `none` by default. */
   httpTrigger: HttpTrigger;
+  /** A job name pushed onto config.ini [Redis] LIST may start the job (false by default). */
+  redisTrigger: boolean;
+  /** A message on config.ini [MQTT] TOPIC_PREFIX + the job's name may start the job (false by default). */
+  mqttTrigger: boolean;
   /** Working directory of runs, absolute (kopf `dir`; default the job's folder). */
   dir: string;
   /** Display name in logs and lists (kopf `title`); default the job's name. */
@@ -137,6 +141,8 @@ export function defaultJobOptions(folder: string, name: string): JobOptions {
     triggers: [],
     triggerOn: 'success',
     httpTrigger: 'none',
+    redisTrigger: false,
+    mqttTrigger: false,
     dir: folder,
     title: name,
     logStart: true,

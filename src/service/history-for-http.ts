@@ -8,6 +8,13 @@ import type { HttpHistory } from '../http/http-ports.ts';
 export function historyForHttp(history: RunHistory): HttpHistory {
   return {
     query: (query) => history.query(query).runs.map(runEntryJson),
+    recent: (job, n) =>
+      history.recent(job, n).map((entry) => ({
+        run_id: entry.runId,
+        status: entry.status,
+        duration_ms: entry.durationMs,
+        ended_at: new Date(entry.endedAt).toISOString(),
+      })),
     async get(runId) {
       const found = await history.get(runId);
       switch (found.kind) {

@@ -29,12 +29,16 @@ import { StateBook } from '../state/state-book.ts';
 import { acquireStateLock } from '../state/state-lock.ts';
 import { StatusLog } from '../statuslog/status-log.ts';
 import type { HttpServer } from '../http/http-server.ts';
+import { controlHandlersFor } from '../control/control-handlers-for.ts';
+import type { ControlServer } from '../control/control-server.ts';
 import { ServiceMetrics } from '../metrics/service-metrics.ts';
 import { Notifier } from '../notify/notifier.ts';
 import { RunHistory } from '../history/run-history.ts';
 import { historyForHttp } from './history-for-http.ts';
 import { openControlSocket } from './open-control-socket.ts';
 import { openHttpServer } from './open-http-server.ts';
+import { openTriggers, type Triggers } from './open-triggers.ts';
+import { TRIGGER_SETTING_FIELDS } from '../triggers/trigger-setting-fields.ts';
 import { runRebootJobs } from './run-reboot-jobs.ts';
 import type { Service } from './service.ts';
 
@@ -274,25 +278,14 @@ export async function startService(initialSettings: Settings, deps: ServiceDeps)
   let rescanTimer = setInterval(() => void rescan(), settings.rescanEveryMs);
   await watcher.ready;
   let http: HttpServer | undefined;
-  const control = await openControlSocket(settings, logger, {
-    hasJob: (name) => catalog.get(name) !== undefined,
-    trigger: (name, args, source) => trigger(name, args, source),
-  });
-
-  const loadMs = Math.round(performance.now() - startedAt);
-  logger.info(`pycron ready: ${catalog.jobs.length} job(s) from ${settings.jobsFolder} in ${loadMs} ms`, {
-    invalid: catalog.diagnostics.filter((d) => d.severity === 'error').length,
-    status_log: `${settings.logsFolder}/job_status.log`,
-    state_file: settings.stateFile,
-  });
-  events.emit('service:ready', { jobs: catalog.jobs.length });
-
+  let control: ControlServer | undefined;
+  let triggers: Triggers | undefined;
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> =>
     (stopping ??= (async () => {
       stopped = true;
-      // NOTE: the socket and the API first, so no trigger arrives during the shutdown.
-      await Promise.all([control?.close().catch(() => {}), http?.close().catch(() => {})]);
+      // NOTE: the socket, the API and Redis/MQTT first, so no trigger arrives during the shutdown.
+      await Promise.all([control?.close().catch(() => {}), http?.close().catch(() => {}), triggers?.close()]);
       scheduler.stop();
       dispatcher.stop();
       clearInterval(rescanTimer);
@@ -344,6 +337,7 @@ export async function startService(initialSettings: Settings, deps: ServiceDeps)
       'httpListen',
       'httpToken',
       'httpTokenFile',
+      ...TRIGGER_SETTING_FIELDS,
     ] as const;
     const needRestart = fixed.filter((key) => next[key] !== settings[key]);
     if (next.rescanEveryMs !== settings.rescanEveryMs) {
@@ -381,7 +375,18 @@ export async function startService(initialSettings: Settings, deps: ServiceDeps)
     },
     [Symbol.asyncDispose]: stop,
   };
+  // NOTE: the socket opens once the service object exists (status describes jobs through it), before "ready".
+  control = await openControlSocket(settings, logger, controlHandlersFor(service));
+  const loadMs = Math.round(performance.now() - startedAt);
+  logger.info(`pycron ready: ${catalog.jobs.length} job(s) from ${settings.jobsFolder} in ${loadMs} ms`, {
+    invalid: catalog.diagnostics.filter((d) => d.severity === 'error').length,
+    status_log: `${settings.logsFolder}/job_status.log`,
+    state_file: settings.stateFile,
+  });
+  events.emit('service:ready', { jobs: catalog.jobs.length });
+  triggers = await openTriggers(settings, logger, service);
   http = await openHttpServer(settings, logger, {
+    triggers,
     service,
     history: historyForHttp(history),
     metrics: { contentType: metrics.contentType, render: () => metrics.render() },

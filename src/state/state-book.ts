@@ -11,7 +11,8 @@ export class StateBook {
   }
 
   get(job: string): JobState {
-    return this.state.jobs[job] ?? emptyJobState();
+    // NOTE: hasOwn, so a job named 'constructor' or 'toString' is not read from Object's prototype.
+    return (Object.hasOwn(this.state.jobs, job) ? this.state.jobs[job] : undefined) ?? emptyJobState();
   }
 
   has(job: string): boolean {

@@ -40,6 +40,10 @@ test('config.example.ini loads with zero diagnostics, from any cwd', () => {
     httpListen: { host: '127.0.0.1', port: 5152 },
     smtpHost: 'localhost',
     smtpSecure: 'auto',
+    redisList: 'hook',
+    mqttTopicPrefix: 'pycron/trigger/',
+    mqttPublishRuns: false,
+    mqttRunsTopicPrefix: 'pycron/runs/',
     jobDefaults: {},
   });
 });
@@ -47,13 +51,16 @@ test('config.example.ini loads with zero diagnostics, from any cwd', () => {
 test('config.example.ini shows every key in its section, with its default in the comment above it', () => {
   const lines = fs.readFileSync(EXAMPLE, 'utf8').split('\n');
   for (const spec of SETTING_KEYS) {
-    const at = lines.findIndex((line) => new RegExp(`^(# )?${spec.key} = `).test(line));
-    assert.ok(at >= 0, `${spec.key} is missing from config.example.ini`);
-    const section = lines
-      .slice(0, at)
-      .reverse()
-      .find((line) => line.startsWith('['));
-    assert.equal(section, `[${spec.section}]`, `${spec.key} is in the wrong section`);
+    // Keys may share a name across sections ([Redis] URL, [MQTT] URL): look for each under its own section.
+    const sectionOf = (at: number) =>
+      lines
+        .slice(0, at)
+        .reverse()
+        .find((line) => line.startsWith('['));
+    const at = lines.findIndex(
+      (line, index) => new RegExp(`^(# )?${spec.key} = `).test(line) && sectionOf(index) === `[${spec.section}]`,
+    );
+    assert.ok(at >= 0, `${spec.key} is missing from [${spec.section}] in config.example.ini`);
     let commentStart = at;
     while (commentStart > 0 && lines[commentStart - 1]?.startsWith('#')) commentStart--;
     const comment = lines.slice(commentStart, at).join('\n');

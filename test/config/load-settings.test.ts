@@ -41,6 +41,10 @@ const DEFAULTS: Settings = {
   httpListen: { host: '127.0.0.1', port: 5152 },
   smtpHost: 'localhost',
   smtpSecure: 'auto',
+  redisList: 'hook',
+  mqttTopicPrefix: 'pycron/trigger/',
+  mqttPublishRuns: false,
+  mqttRunsTopicPrefix: 'pycron/runs/',
   jobDefaults: {},
 };
 

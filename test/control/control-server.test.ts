@@ -144,7 +144,7 @@ describe('rule 9: ControlServer requests', () => {
       [[1], 'expected a JSON object, got [1]'],
       [{ op: 'ping' }, 'v: missing; every request names the protocol version (this service speaks 1)'],
       [{ v: 2, op: 'ping' }, 'v: unsupported protocol version 2 (this service speaks 1)'],
-      [{ v: 1, op: 'kick' }, 'op: expected one of ping, trigger, got "kick"'],
+      [{ v: 1, op: 'kick' }, 'op: expected one of ping, trigger, status, pause, resume, got "kick"'],
       [
         { v: 1, op: 'trigger', job: 'j', arg: ['x'] },
         "unknown field 'arg' (trigger takes v, op, id, job, args, source)",

@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import net from 'node:net';
 import { ControlServer, type ControlServerOptions } from '../../src/control/control-server.ts';
 import type { TriggerOutcome } from '../../src/dispatch/trigger-outcome.ts';
+import type { JobView } from '../../src/http/describe-job.ts';
 
 export interface TriggerCall {
   job: string;
@@ -11,14 +12,41 @@ export interface TriggerCall {
   source: string;
 }
 
-/** A ControlServer whose handlers answer from a table of job -> outcome (or a function) and record each call. */
+/** A job as the service describes it, with made-up values but for its name and whether it is paused. */
+export function fakeJobView(name: string, paused: boolean): JobView {
+  return {
+    name,
+    title: name,
+    layout: 'folder',
+    type: 'job',
+    schedule: 'every 5 minutes',
+    timezone: 'UTC',
+    enabled: true,
+    paused,
+    overlap: 'ignore',
+    http_trigger: 'none',
+    next_runs: paused ? [] : ['2030-01-01T00:05:00.000Z'],
+    running: 0,
+    last_result: null,
+    failures: 0,
+    proc: null,
+    recent_runs: [],
+    diagnostics: [],
+  };
+}
+
+/**
+ * A ControlServer whose handlers answer from a table of job -> outcome (or a function) and record each call; the
+ * jobs of the table can be paused and resumed, and status describes them with fakeJobView.
+ */
 export function fakeService(
   socketPath: string,
   outcomes: Record<string, TriggerOutcome | ((call: TriggerCall) => TriggerOutcome | Promise<TriggerOutcome>)>,
   options: Partial<ControlServerOptions> = {},
-): { server: ControlServer; calls: TriggerCall[]; lookups: string[] } {
+): { server: ControlServer; calls: TriggerCall[]; lookups: string[]; paused: Set<string> } {
   const calls: TriggerCall[] = [];
   const lookups: string[] = [];
+  const paused = new Set<string>();
   const server = new ControlServer({
     path: socketPath,
     version: '9.9.9-test',
@@ -33,10 +61,24 @@ export function fakeService(
         const outcome = outcomes[job]!;
         return typeof outcome === 'function' ? outcome(call) : outcome;
       },
+      status: () => ({
+        jobs: Object.keys(outcomes)
+          .sort()
+          .map((name) => fakeJobView(name, paused.has(name))),
+        diagnostics: [{ severity: 'error', code: 'JOB_INVALID', path: '/jobs/broken', message: 'no runnable file' }],
+      }),
+      pause: (name) => {
+        paused.add(name);
+        return fakeJobView(name, true);
+      },
+      resume: (name) => {
+        paused.delete(name);
+        return fakeJobView(name, false);
+      },
     },
     ...options,
   });
-  return { server, calls, lookups };
+  return { server, calls, lookups, paused };
 }
 
 export interface Conversation {

@@ -134,7 +134,7 @@ describe('HTTP API against a running service', () => {
     const reply = await new Promise<string>((resolve) => {
       const socket = connect(port, '127.0.0.1', () =>
         socket.write(
-          `POST /api/v1/jobs/hook/run HTTP/1.1\r\nhost: x\r\nauthorization: Bearer ${TOKEN}\r\ncontent-length: 10\r\n\r\n{"a`,
+          `POST /api/v1/jobs/hook/run HTTP/1.1\r\nhost: localhost\r\nauthorization: Bearer ${TOKEN}\r\ncontent-length: 10\r\n\r\n{"a`,
         ),
       );
       let text = '';
@@ -293,7 +293,7 @@ describe('HTTP API against a running service', () => {
     }
   });
 
-  it('hands checked run queries to the history and serves metrics from the registry', async () => {
+  it('hands checked run queries to the history, shows its recent runs per job, and serves metrics from the registry', async () => {
     const queries: unknown[] = [];
     const port = await h.extraServer({
       history: {
@@ -302,6 +302,9 @@ describe('HTTP API against a running service', () => {
           return [{ run_id: 'r1' }];
         },
         get: async (id) => (id === 'r1' ? { run_id: 'r1', output: 'hi' } : undefined),
+        recent: (job, n) => [
+          { run_id: `${job}-${n}`, status: 'ok', duration_ms: 5, ended_at: '2026-11-01T00:00:00.000Z' },
+        ],
       },
       metrics: { contentType: 'text/plain; version=0.0.4', render: async () => 'pycron_up 1\n' },
     });
@@ -316,6 +319,11 @@ describe('HTTP API against a running service', () => {
     assert.deepEqual((await call(port, 'GET', '/api/v1/runs/r1')).json(), { run_id: 'r1', output: 'hi' });
     assert.equal((await call(port, 'GET', '/api/v1/runs/r2')).status, 404);
     assert.equal((await call(port, 'GET', '/api/v1/runs/..%2Fx')).status, 400);
+    const strip = (await call(port, 'GET', '/api/v1/jobs/hook')).json().recent_runs;
+    assert.deepEqual(strip, [
+      { run_id: 'hook-20', status: 'ok', duration_ms: 5, ended_at: '2026-11-01T00:00:00.000Z' },
+    ]);
+    assert.deepEqual((await call(h.port, 'GET', '/api/v1/jobs/hook')).json().recent_runs, []);
     const metrics = await call(port, 'GET', '/metrics');
     assert.equal(metrics.headers['content-type'], 'text/plain; version=0.0.4');
     assert.equal(metrics.text, 'pycron_up 1\n');
@@ -333,3 +341,31 @@ async function waitUntil(check: () => boolean, timeoutMs = 2000): Promise<void> 
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }
+
+describe('HTTP requests by name and method', () => {
+  let h: Harness;
+  before(async () => {
+    h = await startHarness((f) => writeIniJob(f.jobs, 'hook', 'schedule = none\nhttp_trigger = get', 'echo hook'));
+  });
+  after(async () => {
+    await h.close();
+  });
+
+  it('refuses a Host that is not a loopback name (DNS rebinding), and answers loopback names', async () => {
+    const rebound = await call(h.port, 'GET', '/api/v1/jobs', { headers: { host: `attacker.example:${h.port}` } });
+    assert.equal(rebound.status, 403);
+    assert.match(rebound.json().error.message, /DNS rebinding/);
+    for (const host of [`localhost:${h.port}`, `127.0.0.1:${h.port}`, `[::1]:${h.port}`, 'app.localhost']) {
+      assert.equal((await call(h.port, 'GET', '/health', { headers: { host } })).status, 200, host);
+    }
+  });
+
+  it('answers HEAD like GET without a body, but never triggers a job or opens a stream with it', async () => {
+    const head = await call(h.port, 'HEAD', '/health');
+    assert.equal(head.status, 200);
+    assert.equal(head.text, '');
+    assert.equal((await call(h.port, 'HEAD', '/')).status, 200);
+    assert.equal((await call(h.port, 'HEAD', '/hook', { token: TOKEN })).status, 405);
+    assert.equal((await call(h.port, 'HEAD', '/api/v1/events')).status, 405);
+  });
+});

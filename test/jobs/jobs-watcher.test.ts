@@ -210,6 +210,8 @@ test('hidden files and editor leftovers are not reported', () =>
   withWatcher(async (jobs, rec) => {
     await writeTree(jobs, { 'a/schedule': '@hourly\n', 'b/': '' });
     await rec.waitFor('b', 0, 2000);
+    // The new folders' own re-checks (~300 ms and ~1 s on) must be over, or they count as reports of the change.
+    await rec.waitQuiet(QUIET_MS);
     const since = Date.now();
     await writeTree(jobs, { 'a/.run.sh.swp': 'x', 'a/run.sh~': 'x', 'a/#run.sh#': 'x', '.trash/x': 'x' });
     await fs.writeFile(`${jobs}/b/run.sh`, 'x');

@@ -51,6 +51,7 @@ test('a → b → a and c → c are held back with an error each; the rest load'
   });
   assert.deepEqual(summary(change), [['d', 'e'], [], []]);
   assert.deepEqual(names(catalog.jobs), ['d', 'e']);
+  assert.equal(catalog.count, 2, 'count leaves the held-back jobs out too');
   assert.equal(catalog.get('a'), undefined);
   assert.deepEqual(catalog.diagnostics, [
     cycleError('a', 'a → b → a'),
@@ -81,6 +82,7 @@ test('breaking the cycle brings the jobs back as added; making one removes them'
   assert.deepEqual(summary(made), [[], [], ['a', 'b']]);
   assert.equal(made.removed.find((j) => j.name === 'b')?.fingerprint, 'f1', 'the spec callers had');
   assert.deepEqual(names(catalog.jobs), ['c']);
+  assert.equal(catalog.count, 1);
 
   // An edit inside the cycle reports nothing.
   assert.deepEqual(summary(catalog.replaceEntry('a', { jobs: [job('a', ['b'], 'f3')], diagnostics: [] })), [

@@ -33,6 +33,8 @@ export function startHarness(jobs: string[], overrides: Partial<Omit<ServiceMetr
     },
     jobsFolder: JOBS_FOLDER,
     processMetrics: false,
+    // Tests look at an event's effect in the very next scrape; the render cache has tests of its own.
+    maxAgeMs: 0,
     ...overrides,
   });
   return { events, metrics, jobs: jobSet, nextRuns, nextRunCalls, listenerErrors };

@@ -270,7 +270,7 @@ test('next runs are asked only when scraped, and a job without one has no series
   ]);
 });
 
-test('job names are escaped by prom-client: quotes, backslashes and newlines stay inside the label', async () => {
+test('job names are escaped as prom-client escapes them: quotes, backslashes and newlines stay inside the label', async () => {
   const name = 'we"ird\\na\nme';
   const h = startHarness([name]);
   startRun(h.events, { ...backupRun, job: name });

@@ -10,7 +10,11 @@ export interface ServiceFolder {
   state: string;
 }
 
-export function writeServiceFolder(root: string, extraConfig = ''): ServiceFolder {
+/**
+ * `http`: the [HTTP] section's lines; by default the API is off, since tests run side by side and none may take the
+ * default port (tests of the API listen on 127.0.0.1:0 and read the port from the service log).
+ */
+export function writeServiceFolder(root: string, extraConfig = '', http = ['LISTEN = off']): ServiceFolder {
   const folder: ServiceFolder = {
     root,
     config: join(root, 'config.ini'),
@@ -31,9 +35,8 @@ export function writeServiceFolder(root: string, extraConfig = ''): ServiceFolde
       'JOBS_FOLDER = jobs',
       'LOGS_FOLDER = logs',
       'PERSISTENCE_FILE = state.json',
-      // Tests run side by side: none of them takes the default API port (the HTTP tests open their own, on port 0).
       '[HTTP]',
-      'LISTEN = off',
+      ...http,
       '[Logging]',
       'LOG_LEVEL = DEBUG',
       extraConfig,
