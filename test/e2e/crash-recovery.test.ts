@@ -85,7 +85,8 @@ describe('crash recovery (end to end)', () => {
       [
         `if ! mkdir "${lock}" 2>/dev/null; then echo "overlap $PYCRON_RUN_ID" >> "${violations}"; exit 1; fi`,
         `trap 'rmdir "${lock}"' EXIT`,
-        'sleep 4',
+        // Long enough to outlive a slow restart on a loaded machine.
+        'sleep 12',
       ].join('\n'),
     );
     const first = new ServiceProcess(['-c', folder.config]);
@@ -106,7 +107,7 @@ describe('crash recovery (end to end)', () => {
       await second.waitForLog(/job added: guarded/);
       const record = await waitFor(
         () => readStatusRecords(folder.logs).find((r) => r.run_id === runId),
-        10_000,
+        25_000,
         'the record of the surviving run',
       );
       assert.equal(record.status_code, null);

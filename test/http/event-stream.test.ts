@@ -26,6 +26,8 @@ describe('EventStream', () => {
   it('sends events and a heartbeat comment to a reading client', async () => {
     const text = await new Promise<string>((resolve, reject) => {
       const req = request({ host: '127.0.0.1', port }, (res) => {
+        // NOTE: only once the client is connected: an event emitted before would never reach it (a hang under load).
+        events.emit('job:paused', { job: 'a', paused: true });
         let body = '';
         res.setEncoding('utf8');
         res.on('data', (chunk: string) => {
@@ -38,7 +40,6 @@ describe('EventStream', () => {
       });
       req.on('error', reject);
       req.end();
-      setTimeout(() => events.emit('job:paused', { job: 'a', paused: true }), 20);
     });
     assert.match(text, /^: connected\nretry: 2000\n\n/);
     assert.match(text, /id: \d+\nevent: job:paused\ndata: \{"job":"a","paused":true\}\n\n/);

@@ -101,11 +101,21 @@ export function readStatusRecords(logsFolder: string): Record<string, unknown>[]
     .map((line) => JSON.parse(line) as Record<string, unknown>);
 }
 
+/** A probe that reads a file the job has not written yet answers "not yet", not an error. */
+function probeOrUndefined<T>(probe: () => T | undefined): T | undefined {
+  try {
+    return probe();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
 /** Polls `probe` until it returns a value other than undefined; rejects after `timeoutMs`. */
 export async function waitFor<T>(probe: () => T | undefined, timeoutMs: number, what: string): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const value = probe();
+    const value = probeOrUndefined(probe);
     if (value !== undefined) return value;
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 20));
