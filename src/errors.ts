@@ -103,6 +103,17 @@ export const ERROR_CODES = {
     summary:
       'A Redis or MQTT trigger message is malformed, or names no job that takes such triggers (redis_trigger, mqtt_trigger in job.ini); Redis moves it to the dead-letter list.',
   },
+  CLUSTER_INSTANCE_ID_IN_USE: {
+    exit: 1,
+    http: 409,
+    summary:
+      'Another live instance of the cluster goes by the same [Cluster] INSTANCE_ID (it heartbeats): give each instance its own.',
+  },
+  CLUSTER_SCHEMA_TOO_NEW: {
+    exit: 1,
+    http: 500,
+    summary: "The cluster's database schema was migrated by a newer pycron than this one: upgrade this instance.",
+  },
   INTERNAL: { exit: 1, http: 500, summary: 'A bug in pycron: please report it with the service log.' },
 } as const;
 

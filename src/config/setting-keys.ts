@@ -1,7 +1,7 @@
 // Every config.ini key pycron knows: its section, spellings, default, meaning and parser, in one table.
 // Adding a key (or a section) is one row here plus its Settings field; docs and config.example.ini are tested against it.
-import type { ErrorCode } from '../errors.ts';
-import type { Settings } from './settings.ts';
+import { CLUSTER_SETTING_KEYS } from '../cluster/cluster-setting-keys.ts';
+import { into, row, type SettingKey, type SettingOutcome } from './setting-row.ts';
 import {
   byteCount,
   durationMs,
@@ -12,7 +12,6 @@ import {
   parseTimezone,
   wholeNumber,
   type ParseContext,
-  type Parsed,
 } from './setting-values.ts';
 import { parseHttpListen, parseHttpToken } from '../http/parse-http-listen.ts';
 import { flag } from '../jobs/job-value-kinds.ts';
@@ -32,35 +31,6 @@ import {
   parseUserName,
 } from '../triggers/trigger-setting-values.ts';
 
-export type SettingOutcome =
-  { ok: true; set: Partial<Settings>; warning?: { code: ErrorCode; reason: string } } | { ok: false; expected: string };
-
-export interface SettingKey {
-  section: string;
-  key: string;
-  /** Other accepted spellings (PyCron's JOBS_FOLDER_DEFAULT); `key` wins when both are given. */
-  aliases: readonly string[];
-  /** The built-in default as it would be written in config.ini; undefined when computed (TIMEZONE). */
-  default: string | undefined;
-  /** The default as the docs show it. */
-  defaultText: string;
-  example: string;
-  /** One sentence for the docs table. */
-  doc: string;
-  parse(raw: string, context: ParseContext): SettingOutcome;
-}
-
-/** Sets one Settings field from a value parser. */
-function into<F extends keyof Settings>(field: F, parser: (raw: string, context: ParseContext) => Parsed<Settings[F]>) {
-  return (raw: string, context: ParseContext): SettingOutcome => {
-    const parsed = parser(raw, context);
-    if (!parsed.ok) return parsed;
-    const set: Partial<Settings> = {};
-    set[field] = parsed.value;
-    return { ok: true, set };
-  };
-}
-
 /** PyCron keeps its state in a pickle file we cannot read: keep our JSON state beside it instead. */
 function parseStateFile(raw: string, context: ParseContext): SettingOutcome {
   const parsed = parsePath(raw, context);
@@ -71,11 +41,7 @@ function parseStateFile(raw: string, context: ParseContext): SettingOutcome {
   return { ok: true, set: { stateFile }, warning: { code: 'CONFIG_PICKLE_STATE', reason } };
 }
 
-function row(
-  fields: Omit<SettingKey, 'aliases' | 'defaultText'> & { aliases?: readonly string[]; defaultText?: string },
-): SettingKey {
-  return { aliases: [], defaultText: fields.default ?? '', ...fields };
-}
+export type { SettingKey, SettingOutcome } from './setting-row.ts';
 
 export const SETTING_KEYS: readonly SettingKey[] = [
   row({
@@ -385,6 +351,7 @@ export const SETTING_KEYS: readonly SettingKey[] = [
     doc: 'Where MQTT_PUBLISH_RUNS publishes: PREFIX + JOB. A missing final slash is added.',
     parse: into('mqttRunsTopicPrefix', parseTopicPrefix),
   }),
+  ...CLUSTER_SETTING_KEYS,
 ];
 
 /** Section names in table order, as the docs spell them. */

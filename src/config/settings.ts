@@ -80,6 +80,16 @@ export interface Settings {
   mqttPublishRuns: boolean;
   /** [MQTT] RUNS_TOPIC_PREFIX, ending in a slash: run records go to PREFIX + JOB. */
   mqttRunsTopicPrefix: string;
+  /** [Cluster] DATABASE_URL: the PostgreSQL database the cluster shares; unset: this instance runs alone. */
+  clusterDatabaseUrl?: string;
+  /** [Cluster] PASSWORD_FILE, absolute: a file holding the database password, read at start. */
+  clusterPasswordFile?: string;
+  /** [Cluster] INSTANCE_ID: this instance's name in the cluster; unset: the host's name. */
+  clusterInstanceId?: string;
+  /** [Cluster] LEASE, in ms: how long an instance may be silent before its work is taken over. */
+  clusterLeaseMs: number;
+  /** [Cluster] SCHEMA: the PostgreSQL schema holding the cluster's tables. */
+  clusterSchema: string;
   /** [Defaults]: job.ini keys for every job (under its protos and job.ini), checked, with file and line. */
   jobDefaults: JobDefaults;
 }

@@ -103,7 +103,7 @@ export class RunManager {
   /** Starts a run of `job` for `firing` (the dispatcher decided it may start); its id at once, its result later. */
   start(job: JobSpec, firing: Firing): StartedRun {
     const { clock, state } = this.options;
-    const runId = randomUUID();
+    const runId = firing.claim?.runId ?? randomUUID();
     const startedAt = clock.now();
     const inFlight: InFlightRun = {
       runId,

@@ -37,6 +37,16 @@ export interface Firing {
   source?: string;
   /** Triggers collapsed into this run besides the first (asap, idle). */
   collapsedTriggers?: number;
+  /** In a cluster: this instance's claim on the firing; the run takes the claim's id. */
+  claim?: FiringClaim;
+}
+
+export interface FiringClaim {
+  runId: string;
+  /** The fencing token: the run's end is recorded only while the claim still carries it. */
+  token: number;
+  /** Taken over from this instance, whose lease ran out while the run was in progress. */
+  takenFrom?: string;
 }
 
 /** The status log's `reason_for_run` sentence for a firing. */

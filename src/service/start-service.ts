@@ -35,6 +35,7 @@ import { ServiceMetrics } from '../metrics/service-metrics.ts';
 import { Notifier } from '../notify/notifier.ts';
 import { RunHistory } from '../history/run-history.ts';
 import { historyForHttp } from './history-for-http.ts';
+import { openCluster } from './open-cluster.ts';
 import { openControlSocket } from './open-control-socket.ts';
 import { openHttpServer } from './open-http-server.ts';
 import { openTriggers, type Triggers } from './open-triggers.ts';
@@ -71,10 +72,12 @@ export async function startService(initialSettings: Settings, deps: ServiceDeps)
     onError: (error) => logger.error(`status log: ${error.message}`),
     onNotice: (message) => logger.warn(message),
   });
+  const cluster = settings.clusterDatabaseUrl ? await openCluster(settings, logger, clock) : undefined;
   // NOTE: before the state is read: a second service on the same state file would run every job twice.
-  const lock = deps.stateStore ? undefined : acquireStateLock(settings.stateFile);
+  const lock = deps.stateStore || cluster ? undefined : acquireStateLock(settings.stateFile);
   const store =
     deps.stateStore ??
+    cluster?.stateStore ??
     new JsonFileStateStore(settings.stateFile, { onError: (error) => logger.error(`state file: ${error.message}`) });
   const loaded = await store.load();
   if (loaded.warning) logger.warn(loaded.warning);
@@ -126,7 +129,7 @@ export async function startService(initialSettings: Settings, deps: ServiceDeps)
     clock,
     state,
     isRunning: (job) => runs.isRunning(job),
-    fire: (job, firing) => void dispatcher.submit(job, firing),
+    fire: (job, firing) => (cluster ? cluster.fire(job, firing) : void dispatcher.submit(job, firing)),
     skipped: (job, skipped) => {
       const slots = skipped.count === 1 ? 'slot' : `${skipped.atLeast ? 'at least ' : ''}${skipped.count} slots`;
       logger.warn(`${job.name}: ${slots} up to ${new Date(skipped.latest).toISOString()} not run: ${skipped.reason}`);
@@ -269,6 +272,8 @@ export async function startService(initialSettings: Settings, deps: ServiceDeps)
       hasRecord: (runId) => statusLog.hasRecord(runId),
     });
     runRebootJobs({ jobs: catalog.jobs, state, runs, bootId, clock, logger });
+    const hasRecord = (runId: string): boolean => statusLog.hasRecord(runId);
+    await cluster?.join({ clock, events, runs, dispatcher, lookupJob: (name) => catalog.get(name), hasRecord });
     for (const job of catalog.jobs) {
       if (job.options.type === 'proc') procs.upsert(job, { atStartUp: true });
       else scheduler.addAtStartUp(job);
@@ -297,6 +302,7 @@ export async function startService(initialSettings: Settings, deps: ServiceDeps)
       await Promise.all([runs.stopAll(settings.shutdownGraceMs), procs.stopAll()]);
       await scanQueue;
       await state.flush().catch((error: unknown) => logger.error(`state file: ${String(error)}`));
+      await cluster?.close(5_000);
       await statusLog.close();
       metrics.close();
       await history.close();

@@ -44,6 +44,8 @@ test('config.example.ini loads with zero diagnostics, from any cwd', () => {
     mqttTopicPrefix: 'pycron/trigger/',
     mqttPublishRuns: false,
     mqttRunsTopicPrefix: 'pycron/runs/',
+    clusterLeaseMs: 1500,
+    clusterSchema: 'pycron',
     jobDefaults: {},
   });
 });

@@ -45,6 +45,8 @@ const DEFAULTS: Settings = {
   mqttTopicPrefix: 'pycron/trigger/',
   mqttPublishRuns: false,
   mqttRunsTopicPrefix: 'pycron/runs/',
+  clusterLeaseMs: 1500,
+  clusterSchema: 'pycron',
   jobDefaults: {},
 };
 
@@ -247,7 +249,7 @@ test('unknown keys and sections are warnings, with a suggestion when a known nam
       'NAPS = 1',
       '[Loging]',
       'LOG_LEVEL = DEBUG',
-      '[Cluster]',
+      '[Swarm]',
       'PEERS = 1',
     ].join('\n'),
   );
@@ -263,7 +265,7 @@ test('unknown keys and sections are warnings, with a suggestion when a known nam
       `${file}:4 [Timings] SLEEP_DURATON: unknown key (known keys in [Timings]: ${known}); did you mean SLEEP_DURATION?`,
       `${file}:5 [Timings] NAPS: unknown key (known keys in [Timings]: ${known})`,
       `${file}:6 [Loging]: unknown section, its keys are ignored (known sections: ${sections.join(', ')}); did you mean [Logging]?`,
-      `${file}:8 [Cluster]: unknown section, its keys are ignored (known sections: ${sections.join(', ')})`,
+      `${file}:8 [Swarm]: unknown section, its keys are ignored (known sections: ${sections.join(', ')})`,
     ],
   );
   assert.equal(settings.sleepDurationMs, 1000);

@@ -1,0 +1,66 @@
+// The cluster's tables, as numbered migrations applied in order at start (apply-migrations.ts). Never edit one
+// that has shipped: add the next number. Instants are bigint milliseconds since the epoch, as everywhere in pycron.
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'instances, firings and instance state',
+    sql: `
+      -- Every process that ever ran: one row per start (incarnation), so a restart never inherits a dead lease.
+      CREATE TABLE instances (
+        incarnation   uuid PRIMARY KEY,
+        instance_id   text NOT NULL,
+        host          text NOT NULL,
+        pid           integer NOT NULL,
+        version       text NOT NULL,
+        started_at    timestamptz NOT NULL DEFAULT now(),
+        heartbeat_at  timestamptz NOT NULL DEFAULT now(),
+        lease_ms      integer NOT NULL,
+        -- alive, stopped (a clean shutdown) or dead (its lease ran out and its work was taken over)
+        state         text NOT NULL DEFAULT 'alive',
+        taken_over_by uuid,
+        clock_skew_ms integer
+      );
+      CREATE INDEX instances_alive ON instances (heartbeat_at) WHERE state = 'alive';
+
+      -- Fencing tokens: every claim and every takeover draws a new, larger one.
+      CREATE SEQUENCE fencing_tokens;
+
+      -- One row per firing run in the cluster: the unique key is the claim.
+      CREATE TABLE firings (
+        job           text NOT NULL,
+        scheduled_at  bigint NOT NULL,
+        attempt       integer NOT NULL,
+        reason        text NOT NULL,
+        run_id        uuid NOT NULL UNIQUE,
+        incarnation   uuid NOT NULL,
+        instance_id   text NOT NULL,
+        token         bigint NOT NULL,
+        -- running, succeeded, failed, interrupted or released (claimed but not run: skipped, collapsed, dropped)
+        status        text NOT NULL DEFAULT 'running',
+        claimed_at    bigint NOT NULL,
+        ended_at      bigint,
+        exit_code     integer,
+        note          text,
+        record        jsonb,
+        PRIMARY KEY (job, scheduled_at, attempt)
+      );
+      CREATE INDEX firings_running ON firings (incarnation) WHERE status = 'running';
+      CREATE INDEX firings_running_job ON firings (job) WHERE status = 'running';
+      CREATE INDEX firings_by_claim ON firings (claimed_at);
+
+      -- Each instance's scheduler state (what the JSON state file holds alone), by INSTANCE_ID.
+      CREATE TABLE instance_state (
+        instance_id text PRIMARY KEY,
+        state       jsonb NOT NULL,
+        saved_at    timestamptz NOT NULL DEFAULT now()
+      );
+    `,
+  },
+];
