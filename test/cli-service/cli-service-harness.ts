@@ -72,16 +72,36 @@ export async function stopService(service: ServiceProcess | undefined): Promise<
   await service.exit(20_000).catch(() => service.kill());
 }
 
-/** Runs the CLI to its end without blocking this process. */
-export function runCliAsync(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+/** Runs the CLI to its end without blocking this process; one still running after `timeoutMs` is killed. */
+export function runCliAsync(
+  args: string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv = {},
+  timeoutMs = 60_000,
+): Promise<CliResult> {
   const child = spawnCli(args, cwd, env);
   return new Promise((resolve, reject) => {
     let stdout = '';
     let stderr = '';
+    // NOTE: a CLI that never exits would hold the test on its pipes for good: give up, as runCli does, and say so.
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(
+        new Error(
+          `timed out after ${timeoutMs} ms waiting for pycron ${args.join(' ')} to exit; stdout: ${stdout}; stderr: ${stderr}`,
+        ),
+      );
+    }, timeoutMs);
     child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
     child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.on('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
   });
 }
 

@@ -11,6 +11,7 @@ import { localDay } from '../../src/statuslog/status-log.ts';
 import { makeRecord, runIdFor, writeWithStatusLog } from '../history/history-fixtures.ts';
 import { makeTempDir, removeTempDir, waitFor } from '../support/cli-process.ts';
 import { writeJobFolder, type ServiceFolder } from '../support/service-folder.ts';
+import { within } from '../support/within.ts';
 import { runCliAsync, spawnCli, writeServiceConfig } from './cli-service-harness.ts';
 
 const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
@@ -189,7 +190,10 @@ describe('pycron runs (end to end, no service)', () => {
     assert.equal(lines.length, 5);
     assert.match(lines[3]!, new RegExp(`^\\S+ \\S+ \\S+  ok     ok  .* ${runIdFor(99)}  schedule$`));
     follow.child.kill('SIGINT');
-    assert.deepEqual(await follow.exit, [0, null]);
+    const exit = await within(follow.exit, 20_000, 'pycron runs --follow to exit on SIGINT', () =>
+      follow.child.kill('SIGKILL'),
+    );
+    assert.deepEqual(exit, [0, null]);
     assert.equal(follow.output.stderr, '');
   });
 
@@ -203,7 +207,10 @@ describe('pycron runs (end to end, no service)', () => {
     appendFileSync(today, `${record}\n`);
     await waitFor(() => (follow.output.stdout === '' ? undefined : true), 30_000, 'the new record');
     follow.child.kill('SIGTERM');
-    assert.deepEqual(await follow.exit, [0, null]);
+    const exit = await within(follow.exit, 20_000, 'pycron runs --follow to exit on SIGTERM', () =>
+      follow.child.kill('SIGKILL'),
+    );
+    assert.deepEqual(exit, [0, null]);
     assert.deepEqual(follow.output, { stdout: `${record}\n`, stderr: note });
   });
 });

@@ -10,6 +10,7 @@ import type { ControlServer } from '../../src/control/control-server.ts';
 import { MAX_SOCKET_PATH_BYTES } from '../../src/control/socket-path.ts';
 import { PycronError } from '../../src/errors.ts';
 import { MemoryServiceLogger } from '../../src/log/memory-service-logger.ts';
+import { waitUntil } from '../procs/wait-until.ts';
 import { ask, fakeService, makeStaleSocket, talk } from './socket-talk.ts';
 
 let root: string;
@@ -352,7 +353,7 @@ describe('ControlServer: the socket file', () => {
 
   it('close() lets a request in flight be answered, then removes the file', async () => {
     const path = socketPath();
-    const { server } = fakeService(path, {
+    const { server, calls } = fakeService(path, {
       slow: async () => {
         await new Promise((r) => setTimeout(r, 200));
         return { kind: 'started', message: 'answered during close' };
@@ -360,7 +361,9 @@ describe('ControlServer: the socket file', () => {
     });
     await started(server);
     const pending = ask(path, { v: 1, op: 'trigger', job: 'slow' });
-    await new Promise((r) => setTimeout(r, 50));
+    // NOTE: not a fixed sleep: on a loaded machine the request may not have reached the server yet, and a connection
+    // with nothing in flight is closed at once, unanswered.
+    await waitUntil(() => calls.length === 1, 5_000, 'the request to reach its handler');
     await server.close();
     assert.equal((await pending).message, 'answered during close');
     assert.equal(existsSync(path), false);

@@ -9,16 +9,31 @@ import { PYCRON_BIN, makeTempDir, removeTempDir, type CliResult } from '../suppo
 import { writeServiceFolder, type ServiceFolder } from '../support/service-folder.ts';
 import { fakeService, makeStaleSocket, type TriggerCall } from './socket-talk.ts';
 
-/** Runs the CLI without blocking this process, which serves the socket the CLI talks to. */
-function runCliAsync(args: string[], cwd: string): Promise<CliResult> {
+/** Runs the CLI without blocking this process, which serves the socket the CLI talks to; killed after 60 s. */
+function runCliAsync(args: string[], cwd: string, timeoutMs = 60_000): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [PYCRON_BIN, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
+    // NOTE: a CLI that never exits would hold the test on its pipes for good: give up and say so.
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(
+        new Error(
+          `timed out after ${timeoutMs} ms waiting for pycron ${args.join(' ')} to exit; stdout: ${stdout}; stderr: ${stderr}`,
+        ),
+      );
+    }, timeoutMs);
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.on('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
   });
 }
 

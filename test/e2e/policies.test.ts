@@ -18,14 +18,22 @@ import { writeScript, writeServiceFolder, type ServiceFolder } from '../support/
 
 /** `pycron trigger JOB -c CONFIG -- args`, run in the background; resolves with its exit code and output. */
 function trigger(config: string, job: string, args: string[] = []): Promise<{ code: number | null; out: string }> {
-  return new Promise((resolve) => {
+  return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [PYCRON_BIN, 'trigger', job, '-c', config, '--', ...args], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
+    // NOTE: a CLI that never exits would hold the test on its pipes for good: give up after a minute and say so.
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`timed out after 60000 ms waiting for pycron trigger ${job} to exit; output: ${out}`));
+    }, 60_000);
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
-    child.on('close', (code) => resolve({ code, out }));
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, out });
+    });
   });
 }
 

@@ -98,6 +98,10 @@ export function call(
       });
       res.on('error', reject);
     });
+    // NOTE: a server that never answers would hold the test on this socket for good: give up and say so.
+    req.setTimeout(30_000, () =>
+      req.destroy(new Error(`timed out after 30000 ms waiting for the answer to ${method} ${path} on port ${port}`)),
+    );
     req.on('error', reject);
     req.end(options.body);
   });

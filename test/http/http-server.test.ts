@@ -4,6 +4,7 @@ import { connect } from 'node:net';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { within } from '../support/within.ts';
 import { call, openEvents, startHarness, TOKEN, writeIniJob, type Harness, type SseMessage } from './http-harness.ts';
 
 describe('HTTP API against a running service', () => {
@@ -23,7 +24,12 @@ describe('HTTP API against a running service', () => {
     await h.close();
   });
 
-  const finished = (job: string) => h.service.events.once('run:finished', (p) => p.firing.job === job);
+  const finished = (job: string) =>
+    within(
+      h.service.events.once('run:finished', (p) => p.firing.job === job),
+      15_000,
+      `run:finished of ${job}`,
+    );
 
   it('answers a hoocron GET /JOB with 200 OK and starts the job', async () => {
     const done = finished('hook');
@@ -131,14 +137,18 @@ describe('HTTP API against a running service', () => {
 
   it('answers 408 when a body does not arrive in time', async () => {
     const port = await h.extraServer({ bodyTimeoutMs: 100 });
-    const reply = await new Promise<string>((resolve) => {
+    const reply = await new Promise<string>((resolve, reject) => {
       const socket = connect(port, '127.0.0.1', () =>
         socket.write(
           `POST /api/v1/jobs/hook/run HTTP/1.1\r\nhost: localhost\r\nauthorization: Bearer ${TOKEN}\r\ncontent-length: 10\r\n\r\n{"a`,
         ),
       );
+      socket.setTimeout(10_000, () =>
+        socket.destroy(new Error('timed out after 10000 ms waiting for the server to answer 408 and close')),
+      );
       let text = '';
       socket.on('data', (chunk) => (text += chunk.toString()));
+      socket.on('error', reject);
       socket.on('close', () => resolve(text));
     });
     assert.match(reply, /^HTTP\/1\.1 408/);
@@ -147,10 +157,14 @@ describe('HTTP API against a running service', () => {
   });
 
   it('survives garbage on the wire and keeps answering', async () => {
-    const reply = await new Promise<string>((resolve) => {
+    const reply = await new Promise<string>((resolve, reject) => {
       const socket = connect(h.port, '127.0.0.1', () => socket.write('NOT HTTP AT ALL\r\n\r\n'));
+      socket.setTimeout(10_000, () =>
+        socket.destroy(new Error('timed out after 10000 ms waiting for the server to answer 400 and close')),
+      );
       let text = '';
       socket.on('data', (chunk) => (text += chunk.toString()));
+      socket.on('error', reject);
       socket.on('close', () => resolve(text));
     });
     assert.match(reply, /^HTTP\/1\.1 400/);
@@ -245,7 +259,7 @@ describe('HTTP API against a running service', () => {
     try {
       await waitForClients(h, 1);
       await call(h.port, 'POST', '/api/v1/jobs/hook/run', { token: TOKEN });
-      const finish = await gotFinish;
+      const finish = await within(gotFinish, 15_000, 'run:finished of hook on the event stream');
       const lag = finish.arrivedAt - Date.parse(finish.data.ended_at);
       assert.ok(lag >= 0 && lag < 100, `arrived ${lag} ms after the run ended`);
       assert.equal(finish.data.ok, true);

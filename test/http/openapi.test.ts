@@ -10,6 +10,7 @@ import { API_INDEX } from '../../src/http/api-index.ts';
 import { ServiceMetrics } from '../../src/metrics/service-metrics.ts';
 import { historyForHttp } from '../../src/service/history-for-http.ts';
 import { writeScript } from '../support/service-folder.ts';
+import { within } from '../support/within.ts';
 import { checkSchema, resolveRef } from './check-schema.ts';
 import { call, startHarness, TOKEN, writeIniJob, type Answer, type Harness } from './http-harness.ts';
 
@@ -302,7 +303,7 @@ describe('src/http/openapi.json against a running service', () => {
       token: TOKEN,
       body: JSON.stringify({ args: ['--full'] }),
     });
-    await finished;
+    await within(finished, 15_000, `run:finished of hook (POST /api/v1/jobs/hook/run answered ${runAnswer.status})`);
   });
   after(async () => {
     metrics.close();
@@ -418,7 +419,7 @@ describe('src/http/openapi.json against a running service', () => {
     const answer = await call(port, 'POST', '/hook', { token: TOKEN });
     assert.equal(answer.headers['x-pycron-outcome'], 'started');
     assertDocumented(answer, 'POST', '/{job}');
-    await finished;
+    await within(finished, 15_000, 'run:finished of hook');
   });
 
   it('answers errors with a status and body the operation documents', async () => {

@@ -138,13 +138,42 @@ export async function startSmtpReceiver(login?: { user: string; pass: string }) 
   return {
     port,
     mails,
-    /** Resolves when `count` mails have arrived. */
-    async received(count: number): Promise<ReceivedMail[]> {
-      while (mails.length < count) await new Promise<void>((resolve) => waiters.push(resolve));
+    /** Resolves when `count` mails have arrived; rejects after `timeoutMs`. */
+    async received(count: number, timeoutMs = 30_000): Promise<ReceivedMail[]> {
+      await arrivals(
+        () => mails.length >= count,
+        waiters,
+        timeoutMs,
+        () => `${count} mail(s), got ${mails.length}`,
+      );
       return mails;
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+}
+
+/**
+ * Waits until `done()`, looking again at each wake-up from `waiters`. NOTE: a delivery whose first attempt failed is
+ * retried on the FakeClock, which moves only when a test says so: without a deadline that wait would never end.
+ */
+async function arrivals(
+  done: () => boolean,
+  waiters: (() => void)[],
+  timeoutMs: number,
+  what: () => string,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!done()) {
+    const left = deadline - Date.now();
+    if (left <= 0) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what()}`);
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, left);
+      waiters.push(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
 }
 
 /** Headers (unfolded, names in lower case) and the body, quoted-printable decoded when it is so encoded. */
@@ -195,8 +224,14 @@ export async function startWebhookReceiver(statuses: number[] = []) {
     posts,
     /** The status of every request answered so far. */
     answered,
-    async requests(count: number): Promise<void> {
-      while (answered.length < count) await new Promise<void>((resolve) => waiters.push(resolve));
+    /** Resolves when `count` requests have been answered; rejects after `timeoutMs`. */
+    async requests(count: number, timeoutMs = 30_000): Promise<void> {
+      await arrivals(
+        () => answered.length >= count,
+        waiters,
+        timeoutMs,
+        () => `${count} webhook request(s), got ${answered.length}`,
+      );
     },
     close: () =>
       new Promise<void>((resolve) => {

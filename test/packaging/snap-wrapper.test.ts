@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { makeTempDir, readStatusRecords, removeTempDir, waitFor } from '../support/cli-process.ts';
 import { lockFolder } from '../support/lock-folder.ts';
 import { writeScript } from '../support/service-folder.ts';
+import { within } from '../support/within.ts';
 
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
 const WRAPPER = path.join(REPO, 'snap/local/pycron-snap-wrapper');
@@ -82,7 +83,8 @@ test('the daemon: the service on $SNAP_COMMON/config.ini runs a job, and SIGTERM
   } finally {
     daemon.kill('SIGTERM'); // the wrapper exec'd node: this pid is the service
   }
-  assert.equal(await exited, 0, log);
+  const code = await within(exited, 30_000, 'the service to exit on SIGTERM', () => daemon.kill('SIGKILL'));
+  assert.equal(code, 0, log);
   assert.match(log, /pycron stopped/);
 });
 
