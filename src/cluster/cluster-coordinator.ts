@@ -104,11 +104,14 @@ export class ClusterCoordinator {
   }
 
   /** Claims `request` for this instance; undefined once stopping. Waits through database outages. */
-  async claim(request: Omit<ClaimRequest, 'claimedAt'>): Promise<ClaimOutcome | undefined> {
+  async claim(
+    request: Omit<ClaimRequest, 'claimedAt' | 'recordPassOver'>,
+    recordPassOver = true,
+  ): Promise<ClaimOutcome | undefined> {
     this.waiting++;
     try {
       return await this.retrying(`claim ${request.job} for ${new Date(request.scheduledAt).toISOString()}`, () =>
-        this.options.store.claim(this.me, { ...request, claimedAt: this.options.clock.now() }),
+        this.options.store.claim(this.me, { ...request, recordPassOver, claimedAt: this.options.clock.now() }),
       );
     } finally {
       this.waiting--;

@@ -14,8 +14,11 @@ export interface InstanceInfo {
 
 export interface ClaimRequest {
   job: string;
-  /** The slot (ms since the epoch): with `attempt`, the firing's identity in the whole cluster. */
+  /** The slot (ms since the epoch): with `retry`, the firing's identity in the whole cluster. */
   scheduledAt: number;
+  /** A retry of a failed run (its instant is its own), not a slot of the schedule. */
+  retry: boolean;
+  /** This instance's count of attempts: recorded, not part of the identity (each instance counts its own). */
   attempt: number;
   reason: string;
   runId: string;
@@ -23,6 +26,8 @@ export interface ClaimRequest {
   exclusive: boolean;
   /** When the claim is made, by this instance's clock. */
   claimedAt: number;
+  /** When the job is busy elsewhere: record the slot as passed over (the last try), or only say so. */
+  recordPassOver: boolean;
 }
 
 export type ClaimOutcome =

@@ -25,6 +25,8 @@ export const MIGRATIONS: readonly Migration[] = [
         -- alive, stopped (a clean shutdown) or dead (its lease ran out and its work was taken over)
         state         text NOT NULL DEFAULT 'alive',
         taken_over_by uuid,
+        -- when it stopped, or when its lease was found run out and its work taken over
+        ended_at      timestamptz,
         clock_skew_ms integer
       );
       CREATE INDEX instances_alive ON instances (heartbeat_at) WHERE state = 'alive';
@@ -36,6 +38,9 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE TABLE firings (
         job           text NOT NULL,
         scheduled_at  bigint NOT NULL,
+        -- a retry's instant is its own (the failed run's end + the delay): it never stands for a slot
+        retry         boolean NOT NULL,
+        -- the instance's count (1, or n+1 after n failures): not part of the claim, instances count apart
         attempt       integer NOT NULL,
         reason        text NOT NULL,
         run_id        uuid NOT NULL UNIQUE,
@@ -46,10 +51,12 @@ export const MIGRATIONS: readonly Migration[] = [
         status        text NOT NULL DEFAULT 'running',
         claimed_at    bigint NOT NULL,
         ended_at      bigint,
+        -- when the end reached the database (by its clock): until then the firing counts as running
+        recorded_at   timestamptz,
         exit_code     integer,
         note          text,
         record        jsonb,
-        PRIMARY KEY (job, scheduled_at, attempt)
+        PRIMARY KEY (job, scheduled_at, retry)
       );
       CREATE INDEX firings_running ON firings (incarnation) WHERE status = 'running';
       CREATE INDEX firings_running_job ON firings (job) WHERE status = 'running';

@@ -75,12 +75,12 @@ export class PgClusterStore implements ClusterStore {
 
   claim(me: InstanceInfo, request: ClaimRequest): Promise<ClaimOutcome> {
     return this.db.transaction(async (tx) => {
-      const key = [request.job, String(request.scheduledAt), request.attempt];
+      const key = [request.job, String(request.scheduledAt), request.retry];
       if (request.exclusive) {
         // NOTE: one claimer per job at a time, so "is it running elsewhere?" and the insert are one decision.
         await tx.query(`SELECT pg_advisory_xact_lock(hashtext(current_schema() || ':' || $1))`, [request.job]);
         const existing = await tx.query<{ instance_id: string }>(
-          `SELECT instance_id FROM firings WHERE job = $1 AND scheduled_at = $2 AND attempt = $3`,
+          `SELECT instance_id FROM firings WHERE job = $1 AND scheduled_at = $2 AND retry = $3`,
           key,
         );
         if (existing[0]) return { kind: 'taken', by: existing[0].instance_id };
@@ -91,10 +91,11 @@ export class PgClusterStore implements ClusterStore {
         );
         if (running[0]) {
           const by = running[0].instance_id;
+          if (!request.recordPassOver) return { kind: 'busy', by };
           await tx.query(
-            `INSERT INTO firings (job, scheduled_at, attempt, reason, run_id, incarnation, instance_id, token, status,
-                                  claimed_at, ended_at, note)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, nextval('fencing_tokens'), 'released', $8, $8, $9)`,
+            `INSERT INTO firings (job, scheduled_at, retry, attempt, reason, run_id, incarnation, instance_id, token,
+                                  status, claimed_at, ended_at, note)
+             VALUES ($1, $2, $3, $10, $4, $5, $6, $7, nextval('fencing_tokens'), 'released', $8, $8, $9)`,
             [
               ...key,
               request.reason,
@@ -103,21 +104,23 @@ export class PgClusterStore implements ClusterStore {
               me.instanceId,
               request.claimedAt,
               `not run: the job was running on ${by}`,
+              request.attempt,
             ],
           );
           return { kind: 'busy', by };
         }
       }
       const inserted = await tx.query<{ token: string }>(
-        `INSERT INTO firings (job, scheduled_at, attempt, reason, run_id, incarnation, instance_id, token, claimed_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, nextval('fencing_tokens'), $8)
-         ON CONFLICT (job, scheduled_at, attempt) DO NOTHING
+        `INSERT INTO firings (job, scheduled_at, retry, attempt, reason, run_id, incarnation, instance_id, token,
+                              claimed_at)
+         VALUES ($1, $2, $3, $9, $4, $5, $6, $7, nextval('fencing_tokens'), $8)
+         ON CONFLICT (job, scheduled_at, retry) DO NOTHING
          RETURNING token`,
-        [...key, request.reason, request.runId, me.incarnation, me.instanceId, request.claimedAt],
+        [...key, request.reason, request.runId, me.incarnation, me.instanceId, request.claimedAt, request.attempt],
       );
       if (inserted[0]) return { kind: 'claimed', token: Number(inserted[0].token) };
       const owner = await tx.query<{ instance_id: string }>(
-        `SELECT instance_id FROM firings WHERE job = $1 AND scheduled_at = $2 AND attempt = $3`,
+        `SELECT instance_id FROM firings WHERE job = $1 AND scheduled_at = $2 AND retry = $3`,
         key,
       );
       return { kind: 'taken', by: owner[0]?.instance_id ?? 'another instance' };
@@ -126,7 +129,7 @@ export class PgClusterStore implements ClusterStore {
 
   async end(end: FiringEnd): Promise<boolean> {
     const rows = await this.db.query(
-      `UPDATE firings SET status = $3, ended_at = $4, exit_code = $5, note = $6, record = $7
+      `UPDATE firings SET status = $3, ended_at = $4, exit_code = $5, note = $6, record = $7, recorded_at = now()
         WHERE run_id = $1 AND token = $2 AND status = 'running'
         RETURNING 1 AS ok`,
       [
@@ -146,7 +149,7 @@ export class PgClusterStore implements ClusterStore {
     return this.db.transaction(async (tx) => {
       // NOTE: the row lock of UPDATE makes concurrent takers wait; the second finds the instance no longer alive.
       const dead = await tx.query<{ incarnation: string; instance_id: string }>(
-        `UPDATE instances SET state = 'dead', taken_over_by = $1
+        `UPDATE instances SET state = 'dead', taken_over_by = $1, ended_at = now()
           WHERE state = 'alive' AND incarnation <> $1 AND heartbeat_at < now() - lease_ms * interval '1 millisecond'
           RETURNING incarnation, instance_id`,
         [me.incarnation],
@@ -179,9 +182,10 @@ export class PgClusterStore implements ClusterStore {
 
   async stop(incarnation: string): Promise<void> {
     await this.db.transaction(async (tx) => {
-      await tx.query(`UPDATE instances SET state = 'stopped', heartbeat_at = now() WHERE incarnation = $1`, [
-        incarnation,
-      ]);
+      await tx.query(
+        `UPDATE instances SET state = 'stopped', heartbeat_at = now(), ended_at = now() WHERE incarnation = $1`,
+        [incarnation],
+      );
       await tx.query(
         `UPDATE firings SET status = 'released', note = 'not run: the instance stopped first'
           WHERE incarnation = $1 AND status = 'running'`,

@@ -28,6 +28,10 @@ import { redactUrl } from '../triggers/trigger-setting-values.ts';
  *  @reboot belong to the instance they reach. */
 const CLAIMED_REASONS: ReadonlySet<FiringReason> = new Set(['schedule', 'catch-up', 'retry']);
 
+/** A job busy on another instance is looked at again this many times, this far apart, before its slot passes. */
+const BUSY_LOOKS = 3;
+const BUSY_LOOK_MS = 100;
+
 export interface ClusterParts {
   clock: Clock;
   events: ServiceEventBus;
@@ -169,14 +173,21 @@ export async function openCluster(settings: Settings, logger: ServiceLogger, clo
 
   async function claimAndSubmit(at: ClusterParts, job: JobSpec, firing: Firing): Promise<void> {
     const runId = randomUUID();
-    const outcome = await coordinator.claim({
+    const request = {
       job: job.name,
       scheduledAt: firing.scheduledAt,
+      retry: firing.reason === 'retry',
       attempt: firing.attempt,
       reason: firing.reason,
       runId,
       exclusive: job.options.overlap !== 'parallel',
-    });
+    };
+    // NOTE: a run that just ended elsewhere may not be recorded yet: look again a few times before passing over.
+    let outcome = await coordinator.claim(request, false);
+    for (let look = 1; outcome?.kind === 'busy' && look <= BUSY_LOOKS; look++) {
+      await new Promise((resolve) => setTimeout(resolve, BUSY_LOOK_MS));
+      outcome = await coordinator.claim(request, look === BUSY_LOOKS);
+    }
     if (outcome === undefined) return;
     if (outcome.kind === 'taken') {
       logger.debug(`cluster: ${job.name} for ${new Date(firing.scheduledAt).toISOString()} runs on ${outcome.by}`);

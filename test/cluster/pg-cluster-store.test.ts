@@ -16,11 +16,13 @@ function request(job: string, scheduledAt: number, overrides: Partial<ClaimReque
   return {
     job,
     scheduledAt,
+    retry: false,
     attempt: 1,
     reason: 'schedule',
     runId: randomUUID(),
     exclusive: true,
     claimedAt: Date.now(),
+    recordPassOver: true,
     ...overrides,
   };
 }
