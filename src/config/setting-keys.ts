@@ -1,5 +1,6 @@
 // Every config.ini key pycron knows: its section, spellings, default, meaning and parser, in one table.
 // Adding a key (or a section) is one row here plus its Settings field; docs and config.example.ini are tested against it.
+import { AMQP_SETTING_KEYS } from '../amqp/amqp-setting-keys.ts';
 import { CLUSTER_SETTING_KEYS } from '../cluster/cluster-setting-keys.ts';
 import { into, row, type SettingKey, type SettingOutcome } from './setting-row.ts';
 import {
@@ -352,6 +353,7 @@ export const SETTING_KEYS: readonly SettingKey[] = [
     parse: into('mqttRunsTopicPrefix', parseTopicPrefix),
   }),
   ...CLUSTER_SETTING_KEYS,
+  ...AMQP_SETTING_KEYS,
 ];
 
 /** Section names in table order, as the docs spell them. */

@@ -90,6 +90,20 @@ export interface Settings {
   clusterLeaseMs: number;
   /** [Cluster] SCHEMA: the PostgreSQL schema holding the cluster's tables. */
   clusterSchema: string;
+  /** [AMQP] URL: the RabbitMQ broker for remote runs and ticks; unset: no AMQP. */
+  amqpUrl?: string;
+  /** [AMQP] PASSWORD_FILE, absolute: a file holding the broker password, read at start. */
+  amqpPasswordFile?: string;
+  /** [AMQP] EXCHANGE: the direct exchange runs (by routing_key) and results go through. */
+  amqpExchange: string;
+  /** [AMQP] RESULTS_QUEUE: the durable queue of workers' results, read by the service. */
+  amqpResultsQueue: string;
+  /** [Ticks] ENABLED: publish HACron's ticks. */
+  ticksEnabled: boolean;
+  /** [Ticks] EXCHANGE: the fanout exchange ticks go to. */
+  ticksExchange: string;
+  /** [Ticks] CRON_TIME: when to tick. */
+  ticksCronTime: string;
   /** [Defaults]: job.ini keys for every job (under its protos and job.ini), checked, with file and line. */
   jobDefaults: JobDefaults;
 }

@@ -46,6 +46,11 @@ test('config.example.ini loads with zero diagnostics, from any cwd', () => {
     mqttRunsTopicPrefix: 'pycron/runs/',
     clusterLeaseMs: 1500,
     clusterSchema: 'pycron',
+    amqpExchange: 'pycron',
+    amqpResultsQueue: 'pycron_results',
+    ticksEnabled: false,
+    ticksExchange: 'hacron',
+    ticksCronTime: '* * * * *',
     jobDefaults: {},
   });
 });

@@ -47,6 +47,11 @@ const DEFAULTS: Settings = {
   mqttRunsTopicPrefix: 'pycron/runs/',
   clusterLeaseMs: 1500,
   clusterSchema: 'pycron',
+  amqpExchange: 'pycron',
+  amqpResultsQueue: 'pycron_results',
+  ticksEnabled: false,
+  ticksExchange: 'hacron',
+  ticksCronTime: '* * * * *',
   jobDefaults: {},
 };
 
