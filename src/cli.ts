@@ -11,6 +11,7 @@ import { runsCommand } from './commands/runs-command.ts';
 import { serviceCommand } from './commands/service-command.ts';
 import { setPausedCommand } from './commands/set-paused-command.ts';
 import { statusCommand } from './commands/status-command.ts';
+import { workerCommand } from './commands/worker-command.ts';
 import { triggerCommand } from './commands/trigger-command.ts';
 import { validateCommand } from './commands/validate-command.ts';
 import { isPycronError, PycronError } from './errors.ts';
@@ -142,6 +143,22 @@ const cli = withCommonOptions(yargs(hideBin(process.argv)))
         .option('timeout', { type: 'number', default: 10, describe: 'seconds to wait for the reply' }),
     // NOTE: the job's arguments come from the raw argv, after the first `--`, so yargs never parses or coerces them.
     async (args) => setExit(await triggerCommand({ ...args, job: args.job, args: argsAfterDoubleDash() })),
+  )
+  .command(
+    'worker',
+    "run the jobs published for a routing key (job.ini routing_key) on this host, as CronQ's runner: consumes " +
+      'the queue bound with --queue, reports each run back; needs [AMQP] URL and [Cluster] DATABASE_URL',
+    (y) =>
+      y
+        .option('queue', { type: 'string', demandOption: true, describe: 'the queue, bound with this routing key' })
+        .option('concurrency', { type: 'number', default: 1, describe: 'runs at once' })
+        .option('id', { type: 'string', describe: "this worker's name (default HOST-PID)" })
+        .check((a) => {
+          if (!Number.isInteger(a.concurrency) || a.concurrency < 1 || a.concurrency > 1000)
+            throw new PycronError('USAGE', { reason: `--concurrency: expected 1 to 1000, got ${a.concurrency}` });
+          return true;
+        }),
+    async (args) => setExit(await workerCommand({ ...args, queue: args.queue, concurrency: args.concurrency })),
   )
   .command(
     'status',

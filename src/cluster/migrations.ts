@@ -70,4 +70,42 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'remote runs and workers',
+    sql: `
+      -- Runs sent to workers over AMQP (job.ini routing_key). The row is written before the message is published
+      -- (an outbox: CronQ published after its commit and lost runs), and a worker starts a run only by moving its
+      -- row from queued to running, so a redelivered message never runs twice.
+      CREATE TABLE remote_runs (
+        run_id        uuid PRIMARY KEY,
+        job           text NOT NULL,
+        routing_key   text NOT NULL,
+        instance_id   text NOT NULL,
+        reply_to      text NOT NULL,
+        -- publishing, queued, running, finished, failed, interrupted or unroutable
+        status        text NOT NULL DEFAULT 'publishing',
+        message       jsonb NOT NULL,
+        created_at    timestamptz NOT NULL DEFAULT now(),
+        worker        text,
+        started_at    timestamptz,
+        ended_at      timestamptz,
+        exit_code     integer,
+        result        jsonb
+      );
+      CREATE INDEX remote_runs_by_created ON remote_runs (created_at);
+
+      CREATE TABLE workers (
+        worker_id     text PRIMARY KEY,
+        queue         text NOT NULL,
+        host          text NOT NULL,
+        pid           integer NOT NULL,
+        version       text NOT NULL,
+        started_at    timestamptz NOT NULL DEFAULT now(),
+        heartbeat_at  timestamptz NOT NULL DEFAULT now(),
+        -- alive or stopped (a worker that died stays alive with an old heartbeat)
+        state         text NOT NULL DEFAULT 'alive'
+      );
+    `,
+  },
 ];

@@ -1,5 +1,6 @@
 // Every job.ini key pycron knows: its meaning, default, example and parser, in one table. docs/job-ini.md is tested
 // against it, and config.ini's [Defaults] is checked with the same parsers. Adding a key is one row here.
+import { routingKey } from './routing-key.ts';
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import { parseTimezone, type Parsed } from '../config/setting-values.ts';
@@ -316,6 +317,14 @@ export const JOB_INI_KEYS: readonly JobIniKeySpec[] = [
     doc: "true lets an MQTT message on config.ini [MQTT] TOPIC_PREFIX + NAME start the job (`mosquitto_pub -t pycron/trigger/NAME -m ''`, or JSON with args); see docs/triggers.md. Through the overlap policy.",
     inDefaults: true,
     parse: into('mqttTrigger', flag),
+  },
+  {
+    key: 'routing_key',
+    default: 'none: runs on this host',
+    example: 'slow',
+    doc: "Send each run to a worker instead of running it here, as CronQ: published on config.ini [AMQP] EXCHANGE with this routing key, run by `pycron worker --queue KEY` (docs/workers.md). Needs [AMQP] and [Cluster]. A key no worker's queue is bound to is a failed run (unroutable), never a silent drop.",
+    inDefaults: true,
+    parse: into('routingKey', routingKey),
   },
   {
     key: 'dir',

@@ -89,6 +89,8 @@ export interface JobOptions {
   redisTrigger: boolean;
   /** A message on config.ini [MQTT] TOPIC_PREFIX + the job's name may start the job (false by default). */
   mqttTrigger: boolean;
+  /** job.ini routing_key: runs are published over AMQP for a worker with this queue, not spawned here. */
+  routingKey?: string;
   /** Working directory of runs, absolute (kopf `dir`; default the job's folder). */
   dir: string;
   /** Display name in logs and lists (kopf `title`); default the job's name. */

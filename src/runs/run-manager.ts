@@ -36,6 +36,8 @@ export interface RunManagerOptions {
   onRunEnded(job: string, ended: RunEnded): void;
   /** The job's current spec (it may have been edited while it ran); the spec the run started with otherwise. */
   lookupJob?(name: string): JobSpec | undefined;
+  /** Starts the run elsewhere (a worker, for jobs with routing_key); undefined: spawned here. */
+  launch?(job: JobSpec, firing: Firing, runId: string): RunningJob | undefined;
 }
 
 export interface StartedRun {
@@ -140,14 +142,16 @@ export class RunManager {
         .catch((error: unknown) =>
           this.options.logger.error(`state not saved before run of ${job.name}: ${String(error)}`),
         );
-      const child = spawnJob(
-        spawnOptionsFor(job, firing, runId, {
-          killGraceMs: this.options.killGraceMs,
-          captureBytes: this.options.captureBytes,
-          serviceId: this.options.serviceId,
-          now: () => clock.now(),
-        }),
-      );
+      const child =
+        this.options.launch?.(job, firing, runId) ??
+        spawnJob(
+          spawnOptionsFor(job, firing, runId, {
+            killGraceMs: this.options.killGraceMs,
+            captureBytes: this.options.captureBytes,
+            serviceId: this.options.serviceId,
+            now: () => clock.now(),
+          }),
+        );
       run.process = child;
       if (stopRequested) void child.stop(stopRequested);
       if (child.pid !== null) this.recordPid(job.name, runId, child.pid);

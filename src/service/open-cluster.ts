@@ -10,6 +10,7 @@ import { ClusterStateStore } from '../cluster/cluster-state-store.ts';
 import type { ClusterStore, TakenFiring } from '../cluster/cluster-store.ts';
 import { PgClusterStore } from '../cluster/pg-cluster-store.ts';
 import { PgDatabase } from '../cluster/pg-database.ts';
+import type { SqlDatabase } from '../cluster/sql-database.ts';
 import type { Settings } from '../config/settings.ts';
 import type { Dispatcher } from '../dispatch/dispatcher.ts';
 import type { ServiceEventBus } from '../events.ts';
@@ -43,6 +44,8 @@ export interface ClusterParts {
 }
 
 export interface Cluster {
+  /** The database, for the other parts that keep something in it (remote runs). */
+  db: SqlDatabase;
   stateStore: StateStore;
   coordinator: ClusterCoordinator;
   store: ClusterStore;
@@ -130,6 +133,7 @@ export async function openCluster(settings: Settings, logger: ServiceLogger, clo
   }
 
   return {
+    db,
     stateStore,
     coordinator,
     store,

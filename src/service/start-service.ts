@@ -35,6 +35,7 @@ import { ServiceMetrics } from '../metrics/service-metrics.ts';
 import { Notifier } from '../notify/notifier.ts';
 import { RunHistory } from '../history/run-history.ts';
 import { historyForHttp } from './history-for-http.ts';
+import { openAmqp } from './open-amqp.ts';
 import { openCluster } from './open-cluster.ts';
 import { openControlSocket } from './open-control-socket.ts';
 import { openHttpServer } from './open-http-server.ts';
@@ -98,7 +99,9 @@ export async function startService(initialSettings: Settings, deps: ServiceDeps)
     killGraceMs: settings.killGraceMs,
     captureBytes: settings.captureBytes,
   });
+  const amqp = openAmqp(settings, logger, clock, cluster);
   const runs = new RunManager({
+    launch: amqp.launch,
     clock,
     state,
     statusLog,
@@ -302,6 +305,7 @@ export async function startService(initialSettings: Settings, deps: ServiceDeps)
       await Promise.all([runs.stopAll(settings.shutdownGraceMs), procs.stopAll()]);
       await scanQueue;
       await state.flush().catch((error: unknown) => logger.error(`state file: ${String(error)}`));
+      await amqp.close();
       await cluster?.close(5_000);
       await statusLog.close();
       metrics.close();
