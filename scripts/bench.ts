@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { api } from './bench/api.ts';
 import type { Benchmark } from './bench/bench-result.ts';
 import { burst } from './bench/burst.ts';
+import { cluster } from './bench/cluster.ts';
 import { dashboardLoad } from './bench/dashboard-load.ts';
 import { flood } from './bench/flood.ts';
 import { historyIndex } from './bench/history-index.ts';
@@ -30,6 +31,7 @@ const BENCHMARKS: Record<string, Benchmark> = {
   sse,
   dashboard: dashboardLoad,
   'history-index': historyIndex,
+  cluster,
 };
 const RESULTS = fileURLToPath(new URL('../bench-results/', import.meta.url));
 

@@ -53,6 +53,9 @@ export class ClusterCoordinator {
   private skewWarned = false;
   private timer: Timer | undefined;
   private stopped = false;
+  /** Stopping: no new claims (a claim that went in after the goodbye would stay 'running' for ever). */
+  private leaving = false;
+  private readonly pendingClaims = new Set<Promise<unknown>>();
   private waiting = 0;
   private readonly pendingEnds = new Set<Promise<void>>();
   private outageLogged = false;
@@ -108,13 +111,17 @@ export class ClusterCoordinator {
     request: Omit<ClaimRequest, 'claimedAt' | 'recordPassOver'>,
     recordPassOver = true,
   ): Promise<ClaimOutcome | undefined> {
+    if (this.leaving) return undefined;
     this.waiting++;
+    const claiming = this.retrying(`claim ${request.job} for ${new Date(request.scheduledAt).toISOString()}`, () =>
+      this.options.store.claim(this.me, { ...request, recordPassOver, claimedAt: this.options.clock.now() }),
+    );
+    this.pendingClaims.add(claiming);
     try {
-      return await this.retrying(`claim ${request.job} for ${new Date(request.scheduledAt).toISOString()}`, () =>
-        this.options.store.claim(this.me, { ...request, recordPassOver, claimedAt: this.options.clock.now() }),
-      );
+      return await claiming;
     } finally {
       this.waiting--;
+      this.pendingClaims.delete(claiming);
     }
   }
 
@@ -151,11 +158,14 @@ export class ClusterCoordinator {
 
   /** Stops the heartbeat; records still waiting get up to `graceMs`; then the instance leaves the cluster. */
   async stop(graceMs: number): Promise<void> {
+    this.leaving = true;
     this.timer?.cancel();
     this.timer = undefined;
-    const records = Promise.all([...this.pendingEnds]);
     let graceTimer: NodeJS.Timeout | undefined;
-    await Promise.race([records, new Promise((resolve) => (graceTimer = setTimeout(resolve, graceMs)))]);
+    const graceOver = new Promise((resolve) => (graceTimer = setTimeout(resolve, graceMs)));
+    // Claims in progress first: what they won is released by the dispatcher (stopping) and recorded below.
+    await Promise.race([Promise.allSettled([...this.pendingClaims]), graceOver]);
+    await Promise.race([Promise.allSettled([...this.pendingEnds]), graceOver]);
     clearTimeout(graceTimer);
     this.stopped = true;
     try {

@@ -39,7 +39,10 @@ import { openAmqp } from './open-amqp.ts';
 import { openCluster } from './open-cluster.ts';
 import { openControlSocket } from './open-control-socket.ts';
 import { openHttpServer } from './open-http-server.ts';
+import { openTicks } from './open-ticks.ts';
 import { openTriggers, type Triggers } from './open-triggers.ts';
+import type { TickPublisher } from '../ticks/tick-publisher.ts';
+import { CLUSTER_SETTING_FIELDS } from '../cluster/cluster-setting-fields.ts';
 import { TRIGGER_SETTING_FIELDS } from '../triggers/trigger-setting-fields.ts';
 import { runRebootJobs } from './run-reboot-jobs.ts';
 import type { Service } from './service.ts';
@@ -288,6 +291,7 @@ export async function startService(initialSettings: Settings, deps: ServiceDeps)
   let http: HttpServer | undefined;
   let control: ControlServer | undefined;
   let triggers: Triggers | undefined;
+  let ticks: TickPublisher | undefined;
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> =>
     (stopping ??= (async () => {
@@ -305,6 +309,7 @@ export async function startService(initialSettings: Settings, deps: ServiceDeps)
       await Promise.all([runs.stopAll(settings.shutdownGraceMs), procs.stopAll()]);
       await scanQueue;
       await state.flush().catch((error: unknown) => logger.error(`state file: ${String(error)}`));
+      await ticks?.stop();
       await amqp.close();
       await cluster?.close(5_000);
       await statusLog.close();
@@ -348,6 +353,7 @@ export async function startService(initialSettings: Settings, deps: ServiceDeps)
       'httpToken',
       'httpTokenFile',
       ...TRIGGER_SETTING_FIELDS,
+      ...CLUSTER_SETTING_FIELDS,
     ] as const;
     const needRestart = fixed.filter((key) => next[key] !== settings[key]);
     if (next.rescanEveryMs !== settings.rescanEveryMs) {
@@ -395,6 +401,7 @@ export async function startService(initialSettings: Settings, deps: ServiceDeps)
   });
   events.emit('service:ready', { jobs: catalog.jobs.length });
   triggers = await openTriggers(settings, logger, service);
+  ticks = openTicks(settings, logger, clock, amqp.link, cluster);
   http = await openHttpServer(settings, logger, {
     triggers,
     service,

@@ -66,8 +66,10 @@ export interface ClusterLayout {
   jobs: readonly ClusterJob[];
   /** Extra [Cluster] lines (LEASE = ...). */
   clusterLines?: readonly string[];
-  /** Extra config lines after the sections (a [Timings] override...). */
+  /** [Timings] lines, instead of the defaults. */
   timings?: readonly string[];
+  /** More sections at the end ([AMQP], [Ticks]...). */
+  extraSections?: readonly string[];
 }
 
 /** Writes one folder per instance (node1, node2...) with the same jobs and config; the instances, not started. */
@@ -75,6 +77,7 @@ export function writeClusterInstances(layout: ClusterLayout): ClusterInstance[] 
   return Array.from({ length: layout.instances }, (_, i) => {
     const name = `node${i + 1}`;
     const folder = join(layout.root, name);
+    mkdirSync(join(folder, 'jobs'), { recursive: true });
     for (const job of layout.jobs) {
       const dir = join(folder, 'jobs', job.name);
       mkdirSync(dir, { recursive: true });
@@ -104,6 +107,7 @@ export function writeClusterInstances(layout: ClusterLayout): ClusterInstance[] 
         `SCHEMA = ${layout.schema}`,
         `INSTANCE_ID = ${name}`,
         ...(layout.clusterLines ?? []),
+        ...(layout.extraSections ?? []),
         '',
       ].join('\n'),
     );

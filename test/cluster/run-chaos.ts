@@ -35,6 +35,7 @@ export interface Kill {
 export interface FiringOfRun {
   job: string;
   slot: number;
+  reason: string;
   runId: string;
   instance: string;
   status: string;
@@ -54,8 +55,14 @@ export interface ChaosReport {
   executions: number;
   /** The same slot of a job executed more than once: "job slot (n times)". */
   duplicates: string[];
-  /** Slots in the window with no firing recorded at all. */
+  /** Slots in the window with no firing recorded at all, and none that explains them. */
   lost: string[];
+  /**
+   * Slots with no firing of their own because the instance that planned them woke up late (a stall of more than a
+   * period, on a loaded host) and ran one catch-up run for them, as catch_up = once says: the job's next firing
+   * is a catch-up.
+   */
+  collapsed: string[];
   /**
    * Slots recorded as not run (released), and why that was right: a run of the job was in progress when the slot
    * was claimed (an overrun: never two at once), or it fell in a failover window after a kill.
@@ -166,6 +173,7 @@ async function analyse(
     await db.query<{
       job: string;
       scheduled_at: string;
+      reason: string;
       run_id: string;
       instance_id: string;
       status: string;
@@ -174,13 +182,14 @@ async function analyse(
       ended_at: string | null;
       recorded_ms: number | null;
     }>(
-      `SELECT job, scheduled_at, run_id, instance_id, status, note, claimed_at, ended_at,
+      `SELECT job, scheduled_at, reason, run_id, instance_id, status, note, claimed_at, ended_at,
               (extract(epoch FROM recorded_at) * 1000)::float8 AS recorded_ms
          FROM firings`,
     )
   ).map((row): FiringOfRun => ({
     job: row.job,
     slot: Number(row.scheduled_at),
+    reason: row.reason,
     runId: row.run_id,
     instance: row.instance_id,
     status: row.status,
@@ -222,12 +231,18 @@ async function analyse(
     })
     .map((run) => `${run.job} ${new Date(run.slot).toISOString()} run ${run.runId}`);
 
-  const recorded = new Set(firings.map((firing) => `${firing.job} ${firing.slot}`));
+  const recorded = new Map(firings.map((firing) => [`${firing.job} ${firing.slot}`, firing]));
   const lost: string[] = [];
+  const collapsed: string[] = [];
   const firstSlot = Math.ceil(window.from / 1000) * 1000;
-  for (let slot = firstSlot; slot <= window.to; slot += 1000) {
-    for (const job of jobNames) {
-      if (!recorded.has(`${job} ${slot}`)) lost.push(`${job} ${new Date(slot).toISOString()}`);
+  for (const job of jobNames) {
+    for (let slot = firstSlot; slot <= window.to; slot += 1000) {
+      if (recorded.has(`${job} ${slot}`)) continue;
+      let later = slot + 1000;
+      while (!recorded.has(`${job} ${later}`) && later <= window.to + 10_000) later += 1000;
+      const what = `${job} ${new Date(slot).toISOString()}`;
+      if (recorded.get(`${job} ${later}`)?.reason === 'catch-up') collapsed.push(what);
+      else lost.push(what);
     }
   }
   // A slot passed over because its job was still marked running on a dead instance is expected only between the
@@ -261,6 +276,7 @@ async function analyse(
     executions: executions.length,
     duplicates,
     lost,
+    collapsed,
     passedOver,
     stillRunning: byStatus.running ?? 0,
     byStatus,
