@@ -10,6 +10,7 @@ import { runCommand } from './commands/run-command.ts';
 import { runsCommand } from './commands/runs-command.ts';
 import { serviceCommand } from './commands/service-command.ts';
 import { setPausedCommand } from './commands/set-paused-command.ts';
+import { clusterCommand } from './commands/cluster-command.ts';
 import { statusCommand } from './commands/status-command.ts';
 import { workerCommand } from './commands/worker-command.ts';
 import { triggerCommand } from './commands/trigger-command.ts';
@@ -143,6 +144,21 @@ const cli = withCommonOptions(yargs(hideBin(process.argv)))
         .option('timeout', { type: 'number', default: 10, describe: 'seconds to wait for the reply' }),
     // NOTE: the job's arguments come from the raw argv, after the first `--`, so yargs never parses or coerces them.
     async (args) => setExit(await triggerCommand({ ...args, job: args.job, args: argsAfterDoubleDash() })),
+  )
+  .command(
+    'cluster',
+    "show the cluster's instances, its workers and who ran the latest firings, from its database ([Cluster])",
+    (y) =>
+      y
+        .option('job', { type: 'string', describe: 'only the firings of this job' })
+        .option('n', { alias: 'count', type: 'number', default: 20, describe: 'how many firings' })
+        .option('json', { type: 'boolean', describe: 'machine-readable output' })
+        .check((a) => {
+          if (!Number.isInteger(a.n) || a.n < 1 || a.n > 10_000)
+            throw new PycronError('USAGE', { reason: `-n: expected a whole number from 1 to 10000, got ${a.n}` });
+          return true;
+        }),
+    async (args) => setExit(await clusterCommand({ ...args, count: args.n })),
   )
   .command(
     'worker',

@@ -12,6 +12,17 @@ export interface RemoteRunRow {
   worker: string | null;
 }
 
+export interface WorkerRow {
+  workerId: string;
+  queue: string;
+  host: string;
+  pid: number;
+  /** alive or stopped; an alive worker silent for long (more than 15 s) has died. */
+  state: string;
+  silentMs: number;
+  running: number;
+}
+
 export class RemoteRunsStore {
   private readonly db: Pick<SqlDatabase, 'query'>;
 
@@ -89,6 +100,33 @@ export class RemoteRunsStore {
                                              state = 'alive'`,
       [worker.id, worker.queue, worker.host, worker.pid, worker.version],
     );
+  }
+
+  /** Workers heard from in the last day, newest first; `silentMs` by the database's clock. */
+  async workers(): Promise<WorkerRow[]> {
+    const rows = await this.db.query<{
+      worker_id: string;
+      queue: string;
+      host: string;
+      pid: number;
+      state: string;
+      silent_ms: number;
+      running: string;
+    }>(
+      `SELECT w.worker_id, w.queue, w.host, w.pid, w.state,
+              (extract(epoch FROM now() - w.heartbeat_at) * 1000)::float8 AS silent_ms,
+              (SELECT count(*) FROM remote_runs r WHERE r.worker = w.worker_id AND r.status = 'running') AS running
+         FROM workers w WHERE w.heartbeat_at > now() - interval '1 day' ORDER BY w.heartbeat_at DESC`,
+    );
+    return rows.map((row) => ({
+      workerId: row.worker_id,
+      queue: row.queue,
+      host: row.host,
+      pid: row.pid,
+      state: row.state,
+      silentMs: Math.round(row.silent_ms),
+      running: Number(row.running),
+    }));
   }
 
   async stopWorker(id: string): Promise<void> {
