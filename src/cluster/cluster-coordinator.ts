@@ -261,7 +261,7 @@ export class ClusterCoordinator {
       } catch (error) {
         this.markDisconnected(error);
         this.options.logger.debug(`cluster: could not ${what}: ${describe(error)}; trying again in ${delay} ms`);
-        await new Promise((resolve) => setTimeout(resolve, delay));
+        await new Promise((resolve) => setTimeout(resolve, delay).unref());
         delay = Math.min(RETRY_MAX_MS, delay * 2);
       }
     }

@@ -23,6 +23,7 @@ export class ClusterStateStore implements StateStore {
   private writing: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
   private waiters: { upTo: number; resolve(): void }[] = [];
+  private closed = false;
 
   constructor(options: ClusterStateStoreOptions) {
     this.options = options;
@@ -59,7 +60,7 @@ export class ClusterStateStore implements StateStore {
       const timer = setTimeout(() => {
         this.waiters = this.waiters.filter((waiter) => waiter !== entry);
         reject(new Error(`the state is not in the database yet (it does not answer); it is being tried again`));
-      }, FLUSH_WAIT_MS);
+      }, FLUSH_WAIT_MS).unref();
       const entry = {
         upTo,
         resolve: () => {
@@ -72,17 +73,25 @@ export class ClusterStateStore implements StateStore {
     });
   }
 
+  /** No more writes (the database is being closed): what is not saved by now stays unsaved. */
+  close(): void {
+    this.closed = true;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
   private schedule(delayMs: number): void {
-    if (this.writing) return;
+    if (this.closed || this.writing) return;
     if (this.timer && delayMs > 0) return;
     clearTimeout(this.timer);
+    // NOTE: unref'd: a save that cannot reach the database must not keep a stopping process alive.
     this.timer = setTimeout(() => {
       this.timer = undefined;
       this.writing = this.write().finally(() => {
         this.writing = undefined;
         if (this.requested > this.durable) this.schedule(this.waiters.length > 0 ? 0 : RETRY_MS);
       });
-    }, delayMs);
+    }, delayMs).unref();
   }
 
   private async write(): Promise<void> {
@@ -94,8 +103,8 @@ export class ClusterStateStore implements StateStore {
       this.waiters = this.waiters.filter((waiter) => waiter.upTo > upTo);
       for (const waiter of done) waiter.resolve();
     } catch (error) {
-      this.options.onError(error as Error);
-      await new Promise((resolve) => setTimeout(resolve, RETRY_MS));
+      if (!this.closed) this.options.onError(error as Error);
+      await new Promise((resolve) => setTimeout(resolve, RETRY_MS).unref());
     }
   }
 }

@@ -21,7 +21,7 @@ export class PgDatabase implements SqlDatabase {
     this.pool = new pg.Pool({
       connectionString: options.url,
       ...(options.password !== undefined ? { password: options.password } : {}),
-      max: options.max ?? 4,
+      max: options.max ?? 6,
       // NOTE: a dead server must not hold a claim for minutes: fail fast, the caller retries with backoff.
       connectionTimeoutMillis: 3_000,
       query_timeout: 10_000,

@@ -6,8 +6,9 @@ import { startService, type Service } from '../service/start-service.ts';
 import { loadSettings } from '../config/load-settings.ts';
 import { loadSettingsOrExit, settingsFlags, type CommonArgs } from './load-context.ts';
 
-/** After the shutdown grace, this long for records and state to be written before the process is forced out. */
-const EXIT_WATCHDOG_EXTRA_MS = 15_000;
+/** After the shutdown grace, this long for records and state to be written (in a cluster: to the database) before
+ * the process is forced out. */
+const EXIT_WATCHDOG_EXTRA_MS = 30_000;
 
 export async function serviceCommand(args: CommonArgs & { nuke?: boolean }): Promise<number> {
   // Relative paths of flags keep meaning what they meant at start-up, even after a reload.

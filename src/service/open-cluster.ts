@@ -171,6 +171,7 @@ export async function openCluster(settings: Settings, logger: ServiceLogger, clo
     },
     async close(graceMs) {
       await coordinator.stop(graceMs);
+      stateStore.close();
       await db.close().catch(() => {});
     },
   };

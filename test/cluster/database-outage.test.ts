@@ -77,4 +77,28 @@ describe('cluster: the database goes away and comes back (real PostgreSQL)', () 
       'no firing left running',
     );
   });
+
+  it('stops cleanly, and soon, while the database is away', async () => {
+    const [alone] = writeClusterInstances({
+      root: join(root, 'stop'),
+      schema: schema.name,
+      instances: 1,
+      jobs: [{ name: 'tick', schedule: 'every 1s', script: 'true' }],
+    });
+    instance = alone;
+    const url = new URL(TEST_DATABASE_URL);
+    url.port = String(proxy.port);
+    writeFileSync(
+      alone!.config,
+      readFileSync(alone!.config, 'utf8').replace(`DATABASE_URL = ${TEST_DATABASE_URL}`, `DATABASE_URL = ${url}`),
+    );
+    await alone!.start();
+    await sleep(1500);
+    await proxy.cut();
+    await alone!.process!.waitForLog(/cluster: the database does not answer/, 10_000);
+    const stopAt = Date.now();
+    assert.equal(await alone!.stop(), 0, alone!.allLogs());
+    assert.ok(Date.now() - stopAt < 20_000, `the stop took ${Date.now() - stopAt} ms`);
+    await proxy.open();
+  });
 });

@@ -131,7 +131,15 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     const leaseMs = 1500;
     await sleep(3 * leaseMs);
     const codes = await Promise.all(instances.map((instance) => instance.stop()));
-    if (codes.some((code) => code !== 0)) throw new Error(`an instance did not stop cleanly: exit codes ${codes}`);
+    if (codes.some((code) => code !== 0)) {
+      const tails = instances
+        .filter((_, i) => codes[i] !== 0)
+        .map(
+          (instance) =>
+            `--- ${instance.name}, the end of its log:\n${instance.allLogs().split('\n').slice(-40).join('\n')}`,
+        );
+      throw new Error(`an instance did not stop cleanly: exit codes ${codes}\n${tails.join('\n')}`);
+    }
     return await analyse(
       db,
       options,

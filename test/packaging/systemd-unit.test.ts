@@ -14,7 +14,7 @@ const UNIT_FILE = fileURLToPath(new URL('../../packaging/systemd/pycron.service'
 const UNIT_TEXT = readFileSync(UNIT_FILE, 'utf8');
 const unit = readUnitFile(UNIT_TEXT);
 /** The service's own exit watchdog after SIGTERM (src/commands/service-command.ts). */
-const EXIT_WATCHDOG_SECONDS = 15;
+const EXIT_WATCHDOG_SECONDS = 30;
 
 let dir: string;
 before(async () => (dir = await makeTempDir()));
