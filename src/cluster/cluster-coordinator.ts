@@ -178,7 +178,9 @@ export class ClusterCoordinator {
   }
 
   private armHeartbeat(): void {
-    if (this.stopped) return;
+    // NOTE: a heartbeat in flight when stop() began ends here too: re-armed, it would beat on a closed pool for ever
+    // and keep the stopping process alive.
+    if (this.stopped || this.leaving) return;
     const every = Math.max(50, Math.floor(this.me.leaseMs / 5));
     this.timer = this.options.clock.setTimer(this.options.clock.now() + every, () => void this.beat());
   }

@@ -88,6 +88,33 @@ describe('ClusterCoordinator', () => {
     await coordinator.stop(100);
   });
 
+  it('a heartbeat in flight when the stop begins arms no further heartbeat', async () => {
+    const { clock, store, coordinator } = setUp();
+    await coordinator.start();
+    let releaseBeat!: () => void;
+    const beatHeld = new Promise<void>((resolve) => (releaseBeat = resolve));
+    const heartbeat = store.heartbeat.bind(store);
+    store.heartbeat = async () => {
+      await beatHeld;
+      return heartbeat();
+    };
+    // A record still on its way keeps stop() waiting while the beat completes.
+    let releaseEnd!: () => void;
+    const endHeld = new Promise<void>((resolve) => (releaseEnd = resolve));
+    store.end = async () => {
+      await endHeld;
+      return true;
+    };
+    coordinator.recordEnd({ runId: 'r', token: 1, status: 'succeeded', endedAt: 0, exitCode: 0 }, 'a');
+    clock.advance(HEARTBEAT_MS); // the beat starts and waits on the database
+    const stopping = coordinator.stop(10_000);
+    releaseBeat();
+    for (let j = 0; j < 10; j++) await new Promise((resolve) => setImmediate(resolve));
+    releaseEnd();
+    await stopping;
+    assert.equal(clock.pendingTimers, 0, 'no heartbeat armed after the stop');
+  });
+
   it('takes no claim once it is leaving', async () => {
     const { coordinator } = setUp();
     await coordinator.start();
