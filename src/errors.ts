@@ -90,7 +90,11 @@ export const ERROR_CODES = {
     summary: 'No HTTP endpoint has this path, or the job does not accept HTTP triggers (http_trigger in job.ini).',
   },
   HTTP_METHOD_NOT_ALLOWED: { exit: 2, http: 405, summary: 'The HTTP endpoint exists but not for this method.' },
-  HTTP_BODY_TOO_LARGE: { exit: 2, http: 413, summary: 'An HTTP request body is over 64 KiB.' },
+  HTTP_BODY_TOO_LARGE: {
+    exit: 2,
+    http: 413,
+    summary: 'An HTTP request body is over its limit: 64 KiB, or 1 MiB for a category of stored jobs.',
+  },
   HTTP_TIMEOUT: { exit: 1, http: 408, summary: 'An HTTP request body did not arrive in time.' },
   HTTP_UNAVAILABLE: {
     exit: 1,
@@ -113,6 +117,12 @@ export const ERROR_CODES = {
     exit: 1,
     http: 500,
     summary: "The cluster's database schema was migrated by a newer pycron than this one: upgrade this instance.",
+  },
+  CATEGORY_INVALID: {
+    exit: 2,
+    http: 400,
+    summary:
+      'A category of stored jobs (PUT /api/v1/categories/NAME) was refused: a bad field, job name, schedule, command, routing key or option; nothing was changed.',
   },
   INTERNAL: { exit: 1, http: 500, summary: 'A bug in pycron: please report it with the service log.' },
 } as const;

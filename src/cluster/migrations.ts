@@ -108,4 +108,31 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 3,
+    name: 'stored jobs',
+    sql: `
+      -- Jobs kept in the database beside the jobs folders (CronQ's categories): a PUT of a category replaces its
+      -- rows in one transaction. Every instance loads them all again when stored_jobs_revision moves.
+      CREATE TABLE stored_jobs (
+        category    text NOT NULL,
+        name        text NOT NULL,
+        schedule    text NOT NULL,
+        command     text NOT NULL,
+        routing_key text,
+        -- more job.ini keys, as text: {"timeout": "5m", "overlap": "queue"}
+        options     jsonb NOT NULL DEFAULT '{}',
+        created_at  timestamptz NOT NULL DEFAULT now(),
+        updated_at  timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (category, name)
+      );
+
+      -- One row: bumped by every change of stored_jobs. Its row lock also puts concurrent PUTs one after the other.
+      CREATE TABLE stored_jobs_revision (
+        id       integer PRIMARY KEY CHECK (id = 1),
+        revision bigint NOT NULL
+      );
+      INSERT INTO stored_jobs_revision (id, revision) VALUES (1, 0);
+    `,
+  },
 ];

@@ -5,6 +5,7 @@ import { PgDatabase } from '../cluster/pg-database.ts';
 import type { FiringRow, InstanceRow } from '../cluster/cluster-store.ts';
 import { PycronError } from '../errors.ts';
 import { RemoteRunsStore, type WorkerRow } from '../remote/remote-runs-store.ts';
+import { WORKER_SILENCE_MS } from '../service/cluster-view.ts';
 import { readPasswordFile } from '../triggers/read-password-file.ts';
 import { alignColumns, type Cell } from './align-columns.ts';
 import { formatDuration } from './format-duration.ts';
@@ -16,9 +17,6 @@ export interface ClusterArgs extends CommonArgs {
   count: number;
   json?: boolean;
 }
-
-/** A worker silent this long is shown as gone (it heartbeats every 5 s). */
-const WORKER_SILENCE_MS = 15_000;
 
 export async function clusterCommand(args: ClusterArgs): Promise<number> {
   const { settings } = loadSettingsOrExit(args);

@@ -1,5 +1,6 @@
 // `pycron list`: every job with its schedule in words, next run and last result (from the state file, read only).
 import { readFile } from 'node:fs/promises';
+import type { JobSpec } from '../jobs/job-spec.ts';
 import { loadJobs } from './load-jobs.ts';
 import { nextSlot } from '../scheduler/next-slot.ts';
 import { describeRhythm } from './describe-rhythm.ts';
@@ -10,7 +11,7 @@ import { loadSettingsOrExit, type CommonArgs } from './load-context.ts';
 
 export interface JobListing {
   name: string;
-  layout: 'pycron' | 'folder';
+  layout: JobSpec['layout'];
   enabled: boolean;
   schedule: string;
   timezone: string;

@@ -10,7 +10,7 @@ import type { HttpService } from './http-ports.ts';
 export interface JobView {
   name: string;
   title: string;
-  layout: 'pycron' | 'folder';
+  layout: JobSpec['layout'];
   type: 'job' | 'proc';
   schedule: string;
   timezone: string;

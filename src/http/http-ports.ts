@@ -6,6 +6,8 @@ import type { ServiceEventBus } from '../events.ts';
 import type { JobSpec } from '../jobs/job-spec.ts';
 import type { ProcStatus } from '../procs/proc-status.ts';
 import type { JobState } from '../state/job-state.ts';
+import type { StoredJob } from '../stored-jobs/stored-job.ts';
+import type { CategoryChange, CategorySummary } from '../stored-jobs/stored-jobs-store.ts';
 import type { RecentRun } from './describe-job.ts';
 
 /** The part of `Service` (src/service/start-service.ts) the HTTP server uses. */
@@ -53,4 +55,17 @@ export interface HttpHistory {
 export interface HttpMetrics {
   readonly contentType: string;
   render(): string | Promise<string>;
+}
+
+/** Jobs stored in the cluster's database (src/service/open-stored-jobs.ts); undefined outside cluster mode. */
+export interface HttpStoredJobs {
+  /** CATEGORY_INVALID when a job would not load: then nothing is changed. */
+  replaceCategory(category: string, jobs: readonly StoredJob[]): Promise<CategoryChange>;
+  category(category: string): Promise<StoredJob[]>;
+  categories(): Promise<CategorySummary[]>;
+}
+
+/** The cluster as GET /api/v1/cluster shows it (src/service/cluster-view.ts); undefined outside cluster mode. */
+export interface HttpCluster {
+  view(query: { job?: string; limit: number }): Promise<unknown>;
 }

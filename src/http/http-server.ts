@@ -13,7 +13,9 @@ import { openApiDocument } from './open-api-document.ts';
 import { DashboardAssets } from './dashboard-assets.ts';
 import { describeJob, RECENT_RUNS, viewDiagnostic, type JobView } from './describe-job.ts';
 import { EventStream } from './event-stream.ts';
-import type { HttpHistory, HttpMetrics, HttpService } from './http-ports.ts';
+import { routeCategories, type CategoryRouteContext } from './category-routes.ts';
+import { discardRest } from './discard-rest.ts';
+import type { HttpCluster, HttpHistory, HttpMetrics, HttpService, HttpStoredJobs } from './http-ports.ts';
 import { sendError, sendJson } from './http-response.ts';
 import { monitorSnapshot } from './monitor-snapshot.ts';
 import type { HttpListen } from './parse-http-listen.ts';
@@ -35,6 +37,9 @@ export interface HttpServerOptions {
   token?: string;
   history?: HttpHistory;
   metrics?: HttpMetrics;
+  /** Cluster mode: the category API and GET /api/v1/cluster; undefined: they answer 503. */
+  storedJobs?: HttpStoredJobs;
+  cluster?: HttpCluster;
   /** The Redis and MQTT connections, for /health; undefined: both off. */
   triggers?: { states(): TriggerStates };
   /** SSE heartbeat comment interval (default 15 s). */
@@ -45,8 +50,6 @@ export interface HttpServerOptions {
 
 type Handler = (req: IncomingMessage, res: ServerResponse, query: URLSearchParams) => void | Promise<void>;
 
-/** Body bytes read and thrown away after a 413 so the client sees the answer; a longer body is cut off. */
-const MAX_DISCARDED_BYTES = 1024 * 1024;
 const RUN_ID = /^[A-Za-z0-9_.:-]{1,128}$/;
 const JOB_ACTIONS = ['run', 'pause', 'resume'] as const;
 
@@ -195,6 +198,8 @@ export class HttpServer {
         throw new PycronError('HTTP_METHOD_NOT_ALLOWED', { reason: `${path} takes POST, not ${method}` });
       return only('GET', (_req, res) => sendJson(res, 200, this.describe(this.job(name))));
     }
+    const clusterRoute = routeCategories(method, path, this.categoryContext);
+    if (clusterRoute) return clusterRoute;
     if (path === '/api' || path.startsWith('/api/'))
       throw new PycronError('HTTP_NOT_FOUND', { reason: `no endpoint ${path} (see docs/api.md)` });
     if (method !== 'GET' && method !== 'POST')
@@ -203,6 +208,11 @@ export class HttpServer {
       });
     const name = parseJobName(path.slice(1));
     return (req, res) => this.hoocronTrigger(req, res, name, method);
+  }
+
+  private get categoryContext(): CategoryRouteContext {
+    const { storedJobs, cluster, bodyTimeoutMs = 10_000 } = this.options;
+    return { storedJobs, cluster, authorize: (req) => this.authorize(req), bodyTimeoutMs };
   }
 
   /** Throws the 401 or 403 a request that changes state deserves when it lacks the token. */
@@ -387,14 +397,4 @@ function asciiHeader(text: string): string {
 
 function formatHostPort(host: string, port: number): string {
   return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
-}
-
-/** Reads and drops what is left of a refused body, up to a bound, so the client can read the answer. */
-function discardRest(req: IncomingMessage): void {
-  let discarded = 0;
-  req.on('data', (chunk: Buffer) => {
-    discarded += chunk.length;
-    if (discarded > MAX_DISCARDED_BYTES) req.destroy();
-  });
-  req.resume();
 }

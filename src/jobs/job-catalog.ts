@@ -1,6 +1,7 @@
 // The current jobs and diagnostics, kept per top-level entry of the jobs folder, and what changed with each
 // new scan. A job is known by its name: a rename is a removal plus an addition; a new fingerprint is a change.
 // Jobs in a trigger cycle are held back (not in `jobs`, reported as removed) until the cycle is broken.
+// Jobs stored in the cluster's database (layout `stored`) come and go with replaceStored alone, never with a scan.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Diagnostic } from '../diagnostic.ts';
@@ -23,6 +24,8 @@ export function entryOfJob(job: JobSpec): string {
 
 /** Diagnostics about the jobs folder itself are kept under ''. */
 const ROOT_ENTRY = '';
+/** Diagnostics about stored jobs: a key no folder entry can have. */
+const STORED_ENTRY = '\u0000stored';
 
 export class JobCatalog {
   readonly #jobsFolder: string;
@@ -49,21 +52,39 @@ export class JobCatalog {
     );
     // The jobs folder itself unreadable but present: keep everything. Gone (deleted): its jobs go too.
     const keepAll = unreadable.has(ROOT_ENTRY) && existsSync(this.#jobsFolder);
-    const kept = [...this.#jobs.values()].filter((job) => keepAll || unreadable.has(entryOfJob(job)));
+    const kept = [...this.#jobs.values()].filter(
+      (job) => job.layout === 'stored' || keepAll || unreadable.has(entryOfJob(job)),
+    );
     const next = [...result.jobs.filter((job) => !keepAll && !unreadable.has(entryOfJob(job))), ...kept];
     const previous = new Map(this.#jobs);
     const change = diffJobs([...previous.values()], next);
     this.#jobs.clear();
     this.#triggering.clear();
     for (const job of next) this.#setJob(job);
+    const stored = this.#diagnostics.get(STORED_ENTRY);
     this.#diagnostics.clear();
+    if (stored) this.#diagnostics.set(STORED_ENTRY, stored);
     for (const d of result.diagnostics) this.#addDiagnostic(this.#entryOfPath(d.path), d);
     return this.#checkTriggers(change, previous);
   }
 
+  /** Replaces every stored job (and their diagnostics) with the database's current ones. */
+  replaceStored(result: ScanResult): CatalogChange {
+    const before = [...this.#jobs.values()].filter((job) => job.layout === 'stored');
+    const after = result.jobs.filter((job) => job.layout === 'stored');
+    const change = diffJobs(before, after);
+    for (const job of before) {
+      this.#jobs.delete(job.name);
+      this.#triggering.delete(job.name);
+    }
+    for (const job of after) this.#setJob(job);
+    this.#diagnostics.set(STORED_ENTRY, [...result.diagnostics]);
+    return this.#checkTriggers(change, new Map(before.map((job) => [job.name, job])));
+  }
+
   /** Replaces the jobs and diagnostics of one top-level entry with a scan of that entry. */
   replaceEntry(entry: string, result: ScanResult): CatalogChange {
-    const before = [...this.#jobs.values()].filter((job) => entryOfJob(job) === entry);
+    const before = [...this.#jobs.values()].filter((job) => job.layout !== 'stored' && entryOfJob(job) === entry);
     const unreadable = result.diagnostics.some((d) => d.code === 'IO_FAILED');
     const after = unreadable ? before : result.jobs.filter((job) => entryOfJob(job) === entry);
     const change = diffJobs(before, after);

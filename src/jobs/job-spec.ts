@@ -11,7 +11,8 @@ export type JobCommand =
 export interface JobSpec {
   /** Unique id: the folder name for job folders, the path relative to the jobs folder for PyCron layout. */
   readonly name: string;
-  readonly layout: 'pycron' | 'folder';
+  /** `stored`: a job kept in the cluster's database (src/stored-jobs/), named CATEGORY/NAME. */
+  readonly layout: 'pycron' | 'folder' | 'stored';
   /** Absolute path of the job's folder: the working directory of its runs. */
   readonly folder: string;
   /** Absolute path of the script, or of job.ini for `command =` jobs: PyCron's `file` field. */

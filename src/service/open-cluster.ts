@@ -49,6 +49,8 @@ export interface Cluster {
   stateStore: StateStore;
   coordinator: ClusterCoordinator;
   store: ClusterStore;
+  /** This instance's INSTANCE_ID and its current incarnation (a new one after being taken over). */
+  me(): { instanceId: string; incarnation: string };
   /** The scheduler's `fire`: a scheduled firing is claimed first, and reaches the dispatcher only if won. */
   fire(job: JobSpec, firing: Firing): void;
   /** Joins the cluster once the service's parts exist: heartbeats, records and takeovers start. */
@@ -137,6 +139,7 @@ export async function openCluster(settings: Settings, logger: ServiceLogger, clo
     stateStore,
     coordinator,
     store,
+    me: () => ({ instanceId, incarnation: coordinator.incarnation }),
     fire(job, firing) {
       const at = parts;
       if (!at) return;

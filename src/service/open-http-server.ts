@@ -8,7 +8,7 @@ import type { ServiceLogger } from '../log/service-logger.ts';
 export async function openHttpServer(
   settings: Settings,
   logger: ServiceLogger,
-  parts: Pick<HttpServerOptions, 'service' | 'history' | 'metrics' | 'triggers'>,
+  parts: Pick<HttpServerOptions, 'service' | 'history' | 'metrics' | 'triggers' | 'storedJobs' | 'cluster'>,
 ): Promise<HttpServer | undefined> {
   if (!settings.httpListen) return undefined;
   try {

@@ -8,7 +8,7 @@ import { systemClock, type Clock } from '../clock.ts';
 import type { Settings } from '../config/settings.ts';
 import { formatDiagnostic } from '../diagnostic.ts';
 import { ServiceEventBus } from '../events.ts';
-import { JobCatalog, type CatalogChange } from '../jobs/job-catalog.ts';
+import { JobCatalog } from '../jobs/job-catalog.ts';
 import type { JobSpec } from '../jobs/job-spec.ts';
 import { scanEntry, scanJobsFolder } from '../jobs/scan-jobs-folder.ts';
 import { scanOptionsOf } from '../jobs/scan-options-of.ts';
@@ -45,6 +45,9 @@ import type { TickPublisher } from '../ticks/tick-publisher.ts';
 import { CLUSTER_SETTING_FIELDS } from '../cluster/cluster-setting-fields.ts';
 import { TRIGGER_SETTING_FIELDS } from '../triggers/trigger-setting-fields.ts';
 import { runRebootJobs } from './run-reboot-jobs.ts';
+import { catalogApplier } from './catalog-applier.ts';
+import { clusterView } from './cluster-view.ts';
+import { openStoredJobs } from './open-stored-jobs.ts';
 import type { Service } from './service.ts';
 
 export type { Service } from './service.ts';
@@ -88,6 +91,9 @@ export async function startService(initialSettings: Settings, deps: ServiceDeps)
   const state = new StateBook(loaded.state, store);
 
   const catalog = new JobCatalog(settings.jobsFolder);
+  const storedJobs = cluster
+    ? openStoredJobs({ db: cluster.db, catalog, settings: () => settings, clock, logger })
+    : undefined;
   const startedAt = performance.now();
 
   const bootId = deps.bootId ?? readBootId();
@@ -177,52 +183,7 @@ export async function startService(initialSettings: Settings, deps: ServiceDeps)
     },
   });
 
-  function reportDiagnostics(diagnostics: readonly { severity: string }[]): void {
-    for (const d of diagnostics as Parameters<typeof formatDiagnostic>[0][]) {
-      if (d.severity === 'error') logger.error(formatDiagnostic(d));
-      else logger.warn(formatDiagnostic(d));
-    }
-    events.emit('jobs:diagnostics', { diagnostics: catalog.diagnostics });
-  }
-
-  function applyChange(change: CatalogChange): void {
-    for (const job of change.removed) {
-      scheduler.remove(job.name);
-      dispatcher.forget(job.name);
-      void procs.remove(job.name);
-      logger.info(`job removed: ${job.name}`);
-      events.emit('job:removed', { job });
-    }
-    for (const job of change.added) {
-      upsertJob(job);
-      logger.info(`job added: ${job.name}`, describeNext(job));
-      events.emit('job:added', { job });
-    }
-    for (const job of change.changed) {
-      upsertJob(job);
-      logger.info(`job changed: ${job.name}`, describeNext(job));
-      events.emit('job:changed', { job });
-    }
-  }
-
-  /** Procs go to the supervisor, jobs to the scheduler; a job that changed kind leaves the other. */
-  function upsertJob(job: JobSpec): void {
-    procs.upsert(job);
-    if (job.options.type === 'proc') {
-      scheduler.remove(job.name);
-      dispatcher.forget(job.name);
-    } else {
-      scheduler.upsert(job);
-    }
-  }
-
-  function describeNext(job: JobSpec): Record<string, unknown> {
-    const nextAt = scheduler.nextAt(job.name);
-    return {
-      schedule: job.schedules.map((s) => s.describe()).join('; '),
-      next_run: nextAt ? new Date(nextAt).toISOString() : null,
-    };
-  }
+  const { applyChange, reportDiagnostics } = catalogApplier({ catalog, scheduler, dispatcher, procs, logger, events });
 
   // Scans run one at a time, in order, so an older scan can never overwrite a newer one.
   let scanQueue: Promise<void> = Promise.resolve();
@@ -265,6 +226,7 @@ export async function startService(initialSettings: Settings, deps: ServiceDeps)
     const initial = await scanJobsFolder(settings.jobsFolder, scanOptionsOf(settings));
     catalog.replaceAll(initial);
     reportDiagnostics(initial.diagnostics);
+    await storedJobs?.start();
     for (const job of catalog.jobs) notifier.upsert(job);
     const jobsByName = new Map(catalog.jobs.map((job) => [job.name, job]));
     recoverInFlightRuns({
@@ -285,6 +247,7 @@ export async function startService(initialSettings: Settings, deps: ServiceDeps)
       else scheduler.addAtStartUp(job);
     }
     scheduler.start();
+    storedJobs?.startApplying({ applyChange, reportDiagnostics });
   });
   let rescanTimer = setInterval(() => void rescan(), settings.rescanEveryMs);
   await watcher.ready;
@@ -298,6 +261,7 @@ export async function startService(initialSettings: Settings, deps: ServiceDeps)
       stopped = true;
       // NOTE: the socket, the API and Redis/MQTT first, so no trigger arrives during the shutdown.
       await Promise.all([control?.close().catch(() => {}), http?.close().catch(() => {}), triggers?.close()]);
+      storedJobs?.close();
       scheduler.stop();
       dispatcher.stop();
       clearInterval(rescanTimer);
@@ -368,6 +332,7 @@ export async function startService(initialSettings: Settings, deps: ServiceDeps)
     });
     procs.configure({ killGraceMs: settings.killGraceMs, captureBytes: settings.captureBytes });
     await rescan();
+    await storedJobs?.reread();
     return needRestart;
   }
 
@@ -407,6 +372,8 @@ export async function startService(initialSettings: Settings, deps: ServiceDeps)
     service,
     history: historyForHttp(history),
     metrics: { contentType: metrics.contentType, render: () => metrics.render() },
+    ...(storedJobs ? { storedJobs: storedJobs.api } : {}),
+    ...(cluster ? { cluster: clusterView({ db: cluster.db, store: cluster.store, me: () => cluster.me() }) } : {}),
   });
   return service;
 }

@@ -37,6 +37,13 @@ export class ClusterInstance {
     await this.process.waitForLog(/cluster: joined as/, timeoutMs);
   }
 
+  /** The HTTP API's base URL (layouts with httpToken), once it listens. */
+  async httpUrl(timeoutMs = 10_000): Promise<string> {
+    if (!this.process) throw new Error(`${this.name} is not started`);
+    const line = await this.process.waitForLog(/HTTP API listening on http:\/\/127\.0\.0\.1:\d+/, timeoutMs);
+    return /http:\/\/127\.0\.0\.1:\d+/.exec(line)?.[0] ?? '';
+  }
+
   /** kill -9, and waits for the exit. */
   async crash(): Promise<void> {
     const running = this.process;
@@ -70,6 +77,8 @@ export interface ClusterLayout {
   timings?: readonly string[];
   /** More sections at the end ([AMQP], [Ticks]...). */
   extraSections?: readonly string[];
+  /** Each instance serves the HTTP API on a port of its own, with this token; default: no HTTP. */
+  httpToken?: string;
 }
 
 /** Writes one folder per instance (node1, node2...) with the same jobs and config; the instances, not started. */
@@ -99,7 +108,7 @@ export function writeClusterInstances(layout: ClusterLayout): ClusterInstance[] 
         'LOGS_FOLDER = logs',
         'PERSISTENCE_FILE = state.json',
         '[HTTP]',
-        'LISTEN = off',
+        ...(layout.httpToken ? ['LISTEN = 127.0.0.1:0', `TOKEN = ${layout.httpToken}`] : ['LISTEN = off']),
         '[Logging]',
         'LOG_LEVEL = INFO',
         '[Cluster]',
