@@ -11,6 +11,11 @@ import { statusOf } from './store.js';
 
 const RUNS_SHOWN = 100;
 const RESULT_WORDS = { ok: 'ok', failed: 'failed', timed_out: 'timed out' };
+const LAYOUT_WORDS = {
+  folder: 'a job folder',
+  pycron: 'a PyCron-layout folder',
+  stored: "the cluster's database (a category)",
+};
 
 export function renderJobPage(container, store, name, openRunId, onAction) {
   const header = el('section', { class: 'job-header' });
@@ -108,7 +113,7 @@ export function renderJobPage(container, store, name, openRunId, onAction) {
               `${job.proc.state}${job.proc.pid ? `, pid ${job.proc.pid}` : ''}, ${job.proc.restarts} restarts`,
             )
           : null,
-        fact('Folder layout', job.layout),
+        fact('Comes from', LAYOUT_WORDS[job.layout] ?? job.layout),
       ),
       el('div', { class: 'job-strip-wide' }, runStrip(job, now)),
       job.diagnostics.length > 0

@@ -1,6 +1,8 @@
 // The dashboard's entry: loads the jobs, keeps them live over the event stream, and shows the page the address
-// names: #/ (every job) or #/jobs/NAME (one job; #/jobs/NAME/runs/RUN_ID opens a run).
+// names: #/ (every job), #/jobs/NAME (one job; #/jobs/NAME/runs/RUN_ID opens a run) or #/cluster[?job=NAME].
 import { jobAction } from './actions.js';
+import { api } from './api.js';
+import { renderClusterPage } from './cluster-page.js';
 import { el } from './el.js';
 import { renderJobList } from './job-list.js';
 import { renderJobPage } from './job-page.js';
@@ -15,6 +17,19 @@ let page;
 
 function route() {
   page?.destroy();
+  const cluster = /^#\/cluster(?:\?job=(.*))?$/.exec(location.hash);
+  if (cluster) {
+    document.title = 'Cluster · pycron';
+    let job;
+    try {
+      job = cluster[1] ? decodeURIComponent(cluster[1]) : undefined;
+    } catch {
+      job = undefined;
+    }
+    page = renderClusterPage(view, job);
+    window.scrollTo(0, 0);
+    return;
+  }
   const match = /^#\/jobs\/([^/]+)(?:\/runs\/([^/]+))?$/.exec(location.hash);
   let name;
   let runId;
@@ -63,7 +78,8 @@ function drawSummary() {
       item(counts.running, 'running', 'running'),
       item(counts.failed, 'failing', 'failed'),
       item(counts.paused, 'paused', 'paused'),
-      errors > 0 ? item(errors, errors === 1 ? 'invalid folder' : 'invalid folders', 'invalid') : null,
+      // NOTE: replaceChildren writes a null as the text "null": leave the item out instead.
+      ...(errors > 0 ? [item(errors, errors === 1 ? 'invalid folder' : 'invalid folders', 'invalid')] : []),
     );
 }
 store.addEventListener('change', () => {
@@ -90,6 +106,17 @@ async function loadUntilLoaded(waitMs = 1000) {
   }
 }
 
+/** The Cluster link shows only where there is a cluster to see (/health names this instance's INSTANCE_ID). */
+async function showClusterLink() {
+  try {
+    const health = await api('/health');
+    document.getElementById('cluster-link').hidden = !health.cluster;
+  } catch {
+    // not reachable yet: the link stays hidden until the next load of the page
+  }
+}
+
 connectLive(store);
+void showClusterLink();
 void loadUntilLoaded();
 route();

@@ -18,6 +18,10 @@ export const API_INDEX = {
     'GET /api/v1/runs/{run_id}',
     'GET /api/v1/events',
     'GET /api/v1/openapi.json',
+    'GET /api/v1/cluster?job=&limit=',
+    'GET /api/v1/categories',
+    'GET|PUT|DELETE /api/v1/categories/{category}',
+    'GET|PUT|DELETE /api/category/{category}',
     'GET|POST /{job}',
   ],
 };

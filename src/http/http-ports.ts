@@ -67,5 +67,7 @@ export interface HttpStoredJobs {
 
 /** The cluster as GET /api/v1/cluster shows it (src/service/cluster-view.ts); undefined outside cluster mode. */
 export interface HttpCluster {
+  /** This instance's INSTANCE_ID (for /health). */
+  readonly instanceId: string;
   view(query: { job?: string; limit: number }): Promise<unknown>;
 }

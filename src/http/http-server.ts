@@ -311,6 +311,7 @@ export class HttpServer {
       jobs: this.options.service.catalog.count,
       uptime_s: Math.round(process.uptime()),
       triggers: this.options.triggers?.states() ?? { redis: 'off', mqtt: 'off' },
+      cluster: this.options.cluster ? { instance_id: this.options.cluster.instanceId } : null,
     });
   }
 

@@ -19,6 +19,7 @@ export function clusterView(parts: ClusterViewParts): HttpCluster {
   const workers = new RemoteRunsStore(parts.db);
   const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
   return {
+    instanceId: parts.me().instanceId,
     async view(query) {
       const [instances, firings, workerRows] = await Promise.all([
         parts.store.instances(),

@@ -101,9 +101,9 @@ function refsIn(value: unknown, at = '$'): { at: string; ref: string }[] {
   );
 }
 
-/** A request changes state when it is a POST or a hoocron trigger (docs/api.md, Tokens). */
+/** A request changes state when it is a POST, PUT or DELETE, or a hoocron trigger (docs/api.md, Tokens). */
 function changesState(path: string, method: string): boolean {
-  return method === 'post' || path === '/{job}';
+  return method === 'post' || method === 'put' || method === 'delete' || path === '/{job}';
 }
 
 describe('src/http/openapi.json', () => {
@@ -228,7 +228,10 @@ describe('checkSchema', () => {
 
   it('accepts a value that fits, null where a type list allows it, and resolves $ref', () => {
     const triggers = { redis: 'connected', mqtt: 'off' };
-    assert.deepEqual(checkSchema({ status: 'ok', jobs: 3, uptime_s: 7, triggers }, health, document), []);
+    assert.deepEqual(
+      checkSchema({ status: 'ok', jobs: 3, uptime_s: 7, triggers, cluster: null }, health, document),
+      [],
+    );
     assert.deepEqual(checkSchema(null, { type: ['object', 'null'], required: ['x'] }, document), []);
   });
 
@@ -236,6 +239,7 @@ describe('checkSchema', () => {
     assert.deepEqual(checkSchema({ status: 'fine', uptime_s: 1.5, extra: true }, health, document), [
       "$: missing required property 'jobs'",
       "$: missing required property 'triggers'",
+      "$: missing required property 'cluster'",
       '$.status: expected "ok", got string "fine"',
       '$.uptime_s: expected integer, got number 1.5',
       "$: property 'extra' is not in the document",

@@ -6,9 +6,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createTestSchema, type TestSchema } from '../cluster/cluster-database.ts';
+import { checkSchema } from '../http/check-schema.ts';
 import { writeClusterInstances, type ClusterInstance } from '../cluster/cluster-instances.ts';
 
 const TOKEN = 'category-test-token';
+const document = JSON.parse(readFileSync(new URL('../../src/http/openapi.json', import.meta.url), 'utf8')) as unknown;
 
 async function call(
   url: string,
@@ -118,6 +120,14 @@ describe('stored jobs: the category API on a two-instance cluster (real PostgreS
     });
     assert.ok(records.length >= 1, 'no status record written');
     assert.ok(records.every((r) => r.job === 'example/Test Job' && r.status_code === 0));
+
+    // The cluster view shows who ran each firing, as the OpenAPI document describes it.
+    const view = await call(`${urls[1]}/api/v1/cluster?job=${encodeURIComponent('example/Test Job')}&limit=10`, 'GET');
+    assert.deepEqual(checkSchema(view.json, { $ref: '#/components/schemas/ClusterView' }, document), []);
+    assert.equal(view.json.instance_id, 'node2');
+    const firings = view.json.firings as { job: string; instance_id: string }[];
+    assert.ok(firings.length >= 3, `${firings.length} firings shown`);
+    assert.ok(firings.every((f) => f.job === 'example/Test Job' && ['node1', 'node2'].includes(f.instance_id)));
 
     // A second PUT: the job changed (a new command), one added; GET shows them as stored.
     const ran2 = join(root, 'ran2.txt');
