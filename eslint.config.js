@@ -49,6 +49,7 @@ export default tseslint.config(
         setInterval: 'readonly',
         getComputedStyle: 'readonly',
         performance: 'readonly',
+        AbortController: 'readonly',
       },
     },
   },

@@ -71,16 +71,14 @@ function drawSummary() {
       el('b', {}, String(count)),
       ` ${words}`,
     );
-  document
-    .getElementById('summary')
-    .replaceChildren(
-      item(store.jobs.size, store.jobs.size === 1 ? 'job' : 'jobs', 'jobs'),
-      item(counts.running, 'running', 'running'),
-      item(counts.failed, 'failing', 'failed'),
-      item(counts.paused, 'paused', 'paused'),
-      // NOTE: replaceChildren writes a null as the text "null": leave the item out instead.
-      ...(errors > 0 ? [item(errors, errors === 1 ? 'invalid folder' : 'invalid folders', 'invalid')] : []),
-    );
+  document.getElementById('summary').replaceChildren(
+    item(store.jobs.size, store.jobs.size === 1 ? 'job' : 'jobs', 'jobs'),
+    item(counts.running, 'running', 'running'),
+    item(counts.failed, 'failing', 'failed'),
+    item(counts.paused, 'paused', 'paused'),
+    // NOTE: replaceChildren writes a null as the text "null": leave the item out instead.
+    ...(errors > 0 ? [item(errors, errors === 1 ? 'invalid folder' : 'invalid folders', 'invalid')] : []),
+  );
 }
 store.addEventListener('change', () => {
   summaryTimer ??= setTimeout(drawSummary, 250);
