@@ -44,6 +44,9 @@ export function readStoredJob(stored: StoredJob, jobsFolder: string, opts: ScanO
     const canonical = canonicalJobKey(key);
     if (canonical in OWN_FIELDS) {
       diagnostics.push(invalid(place, `options.${key}: ${OWN_FIELDS[canonical]}`));
+    } else if (values[canonical] !== undefined) {
+      // NOTE: as job.ini refuses a key set twice: the database may give the keys back in another order.
+      diagnostics.push(invalid(place, `options.${key}: given twice (also as '${values[canonical].key}'): keep one`));
     } else if (!findJobIniKey(key)) {
       const guess = closestName(key, OPTION_KEYS);
       const hint = guess ? `did you mean '${guess}'? ` : '';
@@ -77,6 +80,8 @@ export function readStoredJob(stored: StoredJob, jobsFolder: string, opts: ScanO
   // Messages say `line 0: timeout` for a job.ini value: a stored job's values have no lines.
   for (const d of [...ini.diagnostics, ...schedules.diagnostics])
     diagnostics.push({ ...d, path: place, message: d.message.replace(/^line 0: /, '') });
+  if (ini.options.type !== 'job')
+    diagnostics.push(invalid(place, `type = ${ini.options.type} (from a proto or [Defaults]): ${OWN_FIELDS.type}`));
   if (diagnostics.some((d) => d.severity === 'error')) return { jobs: [], diagnostics };
 
   const command = { kind: 'shell', script: stored.command } as const;

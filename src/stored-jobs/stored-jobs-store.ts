@@ -35,6 +35,8 @@ interface StoredJobRow {
 }
 
 const COLUMNS = 'category, name, schedule, command, routing_key, options';
+/** Byte order, as JavaScript sorts the names of a change: the database's collation may put `Test Job` after `nightly`. */
+const IN_CODE_ORDER = 'COLLATE "C"';
 
 export class StoredJobsStore {
   readonly #db: SqlDatabase;
@@ -103,13 +105,13 @@ export class StoredJobsStore {
   async snapshot(): Promise<StoredJobsSnapshot> {
     // NOTE: the revision before the rows: a change committed in between is seen as a newer revision next time.
     const revision = await this.revision();
-    const rows = await this.#db.query<StoredJobRow>(`SELECT ${COLUMNS} FROM stored_jobs ORDER BY category, name`);
+    const rows = await this.#db.query<StoredJobRow>(`SELECT ${COLUMNS} FROM stored_jobs ORDER BY category ${IN_CODE_ORDER}, name ${IN_CODE_ORDER}`);
     return { revision, jobs: rows.map(fromRow) };
   }
 
   async category(category: string): Promise<StoredJob[]> {
     const rows = await this.#db.query<StoredJobRow>(
-      `SELECT ${COLUMNS} FROM stored_jobs WHERE category = $1 ORDER BY name`,
+      `SELECT ${COLUMNS} FROM stored_jobs WHERE category = $1 ORDER BY name ${IN_CODE_ORDER}`,
       [category],
     );
     return rows.map(fromRow);
@@ -118,7 +120,7 @@ export class StoredJobsStore {
   async categories(): Promise<CategorySummary[]> {
     const rows = await this.#db.query<{ category: string; jobs: string; updated_ms: string }>(
       `SELECT category, count(*) AS jobs, (extract(epoch FROM max(updated_at)) * 1000)::bigint AS updated_ms
-         FROM stored_jobs GROUP BY category ORDER BY category`,
+         FROM stored_jobs GROUP BY category ORDER BY category ${IN_CODE_ORDER}`,
     );
     return rows.map((row) => ({ category: row.category, jobs: Number(row.jobs), updatedAt: Number(row.updated_ms) }));
   }

@@ -1,7 +1,7 @@
 // The HTTP API over real HTTP on port 0, against a real service with real job processes.
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { within } from '../support/within.ts';
@@ -16,6 +16,8 @@ describe('HTTP API against a running service', () => {
       writeIniJob(f.jobs, 'private', 'schedule = none', 'echo private');
       writeIniJob(f.jobs, 'hourly', 'schedule = 0 * * * *\ntitle = Every hour', 'echo hourly');
       writeIniJob(f.jobs, 'slow', 'schedule = none\nhttp_trigger = get', 'sleep 0.4');
+      writeIniJob(f.jobs, 'queued', 'schedule = none\nhttp_trigger = get\noverlap = queue', 'sleep 0.4');
+      writeIniJob(f.jobs, 'asap', 'schedule = none\nhttp_trigger = get\noverlap = asap', 'sleep 0.4');
       mkdirSync(join(f.jobs, 'broken'));
       writeFileSync(join(f.jobs, 'broken', 'schedule'), '61 * * * *\n');
     });
@@ -66,6 +68,26 @@ describe('HTTP API against a running service', () => {
     assert.equal(second.headers['x-pycron-outcome'], 'ignored');
     assert.match(String(second.headers['x-pycron-message']), /running/);
     await done;
+  });
+
+  it('says queued and collapsed, as the overlap policy decides (queue: each request waits; asap: one follow-up)', async () => {
+    const outcomes = async (job: string): Promise<string[]> => {
+      const answers = [];
+      for (let i = 0; i < 3; i++) answers.push(await call(h.port, 'GET', `/${job}`, { token: TOKEN }));
+      assert.ok(answers.every((a) => a.status === 200 && a.text === 'OK'));
+      return answers.map((a) => String(a.headers['x-pycron-outcome']));
+    };
+    assert.deepEqual(await outcomes('queued'), ['started', 'queued', 'queued']);
+    assert.deepEqual(await outcomes('asap'), ['started', 'queued', 'collapsed']);
+    // Both end: the queue runs its two waiting requests, asap its one follow-up.
+    await within(
+      (async () => {
+        while (h.service.runs.isRunning('queued') || h.service.runs.isRunning('asap'))
+          await new Promise((resolve) => setTimeout(resolve, 50));
+      })(),
+      15_000,
+      'the queued and asap runs to end',
+    );
   });
 
   it('refuses a trigger without the token (401), with a wrong one (401), and on a job that does not allow it', async () => {
@@ -177,7 +199,7 @@ describe('HTTP API against a running service', () => {
     const { jobs, diagnostics } = answer.json();
     assert.deepEqual(
       jobs.map((j: { name: string }) => j.name),
-      ['getonly', 'hook', 'hourly', 'private', 'slow'],
+      ['asap', 'getonly', 'hook', 'hourly', 'private', 'queued', 'slow'],
     );
     const hourly = jobs.find((j: { name: string }) => j.name === 'hourly');
     assert.equal(hourly.title, 'Every hour');
@@ -279,6 +301,8 @@ describe('HTTP API against a running service', () => {
       );
       writeIniJob(h.folder.jobs, 'newcomer', 'schedule = none', 'echo new');
       await waitUntil(() => messages.some((m) => m.event === 'job:added' && m.data.job === 'newcomer'), 5000);
+      rmSync(join(h.folder.jobs, 'newcomer'), { recursive: true });
+      await waitUntil(() => messages.some((m) => m.event === 'job:removed' && m.data.job === 'newcomer'), 5000);
     } finally {
       stream.close();
     }
