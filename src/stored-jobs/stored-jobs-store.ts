@@ -105,7 +105,9 @@ export class StoredJobsStore {
   async snapshot(): Promise<StoredJobsSnapshot> {
     // NOTE: the revision before the rows: a change committed in between is seen as a newer revision next time.
     const revision = await this.revision();
-    const rows = await this.#db.query<StoredJobRow>(`SELECT ${COLUMNS} FROM stored_jobs ORDER BY category ${IN_CODE_ORDER}, name ${IN_CODE_ORDER}`);
+    const rows = await this.#db.query<StoredJobRow>(
+      `SELECT ${COLUMNS} FROM stored_jobs ORDER BY category ${IN_CODE_ORDER}, name ${IN_CODE_ORDER}`,
+    );
     return { revision, jobs: rows.map(fromRow) };
   }
 
