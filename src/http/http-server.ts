@@ -6,6 +6,9 @@ import type { AddressInfo, Socket } from 'node:net';
 import type { TriggerOutcome } from '../dispatch/trigger-outcome.ts';
 import { PycronError } from '../errors.ts';
 import type { ServiceLogger } from '../log/service-logger.ts';
+import { allowsAnonymousTrigger } from './allows-anonymous-trigger.ts';
+import { asciiHeader } from './ascii-header.ts';
+import { formatHostPort } from './format-host-port.ts';
 import { checkBearer } from './check-bearer.ts';
 import type { JobSpec } from '../jobs/job-spec.ts';
 import { API_INDEX } from './api-index.ts';
@@ -245,7 +248,11 @@ export class HttpServer {
   }
 
   private async hoocronTrigger(req: IncomingMessage, res: ServerResponse, name: string, method: string): Promise<void> {
-    this.authorize(req);
+    // NOTE: an unknown job asks for the token too, so that names cannot be probed without it.
+    const known = this.options.service.catalog.get(name);
+    const anonymous =
+      known?.options.httpTriggerAuth === 'none' && allowsAnonymousTrigger(req, this.options.listen.host);
+    if (!anonymous) this.authorize(req);
     const job = this.job(name);
     const allowed = job.options.httpTrigger;
     if (allowed === 'none')
@@ -389,13 +396,4 @@ function outcomeName(outcome: TriggerOutcome): string {
 function sourceOf(req: IncomingMessage): string {
   const address = (req.socket.remoteAddress ?? 'unknown').replace(/^::ffff:/, '');
   return `http ${address}`;
-}
-
-/** Header values must be Latin-1 without control characters; a job name may not be. */
-function asciiHeader(text: string): string {
-  return text.replace(/[^\x20-\x7e]/g, '?').slice(0, 500);
-}
-
-function formatHostPort(host: string, port: number): string {
-  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
 }

@@ -2,18 +2,13 @@
 // victim's browser and could read job output. Such requests carry the attacker's name in Host, so a service bound
 // to loopback (the default) answers only requests addressed to a loopback name. One bound to another address was
 // opened to a network on purpose and is reached under names pycron cannot know: there the token guards changes.
-
-const LOOPBACK_NAMES = new Set(['localhost', '127.0.0.1', '::1', '[::1]']);
+import { isLoopback } from './is-loopback.ts';
 
 export function isAllowedHost(hostHeader: string | undefined, listenHost: string): boolean {
   if (!isLoopback(listenHost)) return true;
   // HTTP/1.0 clients may send no Host: they are not browsers following a rebound name.
   if (hostHeader === undefined || hostHeader === '') return true;
   return isLoopback(stripPort(hostHeader.toLowerCase()));
-}
-
-function isLoopback(host: string): boolean {
-  return LOOPBACK_NAMES.has(host) || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host) || host.endsWith('.localhost');
 }
 
 function stripPort(host: string): string {

@@ -298,9 +298,17 @@ export const JOB_INI_KEYS: readonly JobIniKeySpec[] = [
     key: 'http_trigger',
     default: 'none',
     example: 'post',
-    doc: 'Which HTTP requests may start the job, hoocron-style (docs/api.md): `get` (GET /JOB), `post` (POST /JOB, with arguments), `both` or `none`. They need the [HTTP] TOKEN and go through the overlap policy.',
+    doc: 'Which HTTP requests may start the job, hoocron-style (docs/api.md): `get` (GET /JOB), `post` (POST /JOB, with arguments), `both` or `none`. They need the [HTTP] TOKEN (unless http_trigger_auth = none) and go through the overlap policy.',
     inDefaults: true,
     parse: into('httpTrigger', choice(['get', 'post', 'both', 'none'])),
+  },
+  {
+    key: 'http_trigger_auth',
+    default: 'token',
+    example: 'none',
+    doc: "`none`: hoocron's `curl localhost:5152/JOB` starts this job without the [HTTP] TOKEN, as hoocron did, but only while the API listens on loopback and only for requests that do not come from a web page (no Origin header, no cross-site Sec-Fetch-Site), so a page in a browser cannot start it. Any local user can then start the job: set it per job, on purpose. `token` (default): the trigger needs the token like every request that changes state.",
+    inDefaults: false,
+    parse: into('httpTriggerAuth', choice(['token', 'none'])),
   },
   {
     key: 'redis_trigger',

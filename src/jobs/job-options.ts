@@ -85,6 +85,11 @@ export interface JobOptions {
   triggerOn: TriggerOn;
   /** Which hoocron-style HTTP requests (GET or POST /JOB) may start the job; `none` by default. */
   httpTrigger: HttpTrigger;
+  /**
+   * `none`: a hoocron trigger of this job needs no token, as hoocron never asked for one, when the API listens on
+   * loopback and the request does not come from a web page (docs/api.md). `token` (default) otherwise.
+   */
+  httpTriggerAuth: 'token' | 'none';
   /** A job name pushed onto config.ini [Redis] LIST may start the job (false by default). */
   redisTrigger: boolean;
   /** A message on config.ini [MQTT] TOPIC_PREFIX + the job's name may start the job (false by default). */
@@ -143,6 +148,7 @@ export function defaultJobOptions(folder: string, name: string): JobOptions {
     triggers: [],
     triggerOn: 'success',
     httpTrigger: 'none',
+    httpTriggerAuth: 'token',
     redisTrigger: false,
     mqttTrigger: false,
     dir: folder,

@@ -18,6 +18,7 @@ describe('HTTP API of the real service (every endpoint)', () => {
     root = await makeTempDir();
     const folder = writeServiceFolder(root, '[Control]\nSOCKET =', ['LISTEN = 127.0.0.1:0', `TOKEN = ${TOKEN}`]);
     writeIniJob(folder.jobs, 'hook', 'schedule = none\nhttp_trigger = both', 'echo "hook says $*"');
+    writeIniJob(folder.jobs, 'legacy', 'schedule = none\nhttp_trigger = get\nhttp_trigger_auth = none', 'echo legacy');
     writeIniJob(folder.jobs, 'nightly', 'schedule = 30 2 * * *\ntitle = Nightly backup', 'echo nightly');
     writeJobFolder(folder.jobs, 'broken', 'every banana', 'echo never');
     service = new ServiceProcess(['-c', folder.config], { cwd: root });
@@ -35,6 +36,21 @@ describe('HTTP API of the real service (every endpoint)', () => {
     assert.equal(curl('-H', `Authorization: Bearer ${TOKEN}`, `localhost:${port}/hook`), 'OK');
     const refused = curl('-w', '\n%{http_code}', `localhost:${port}/hook`);
     assert.match(refused, /"code":"HTTP_UNAUTHORIZED"[\s\S]*\n401$/);
+  });
+
+  it("answers hoocron's bare curl localhost:PORT/JOB with OK for a job with http_trigger_auth = none", async () => {
+    const bare = execFileSync('curl', ['-s', `localhost:${port}/legacy`], { encoding: 'utf8' });
+    assert.equal(bare, 'OK');
+    await waitFor(
+      () =>
+        /"job":"legacy"/.test(
+          execFileSync('curl', ['-s', `localhost:${port}/api/v1/runs?job=legacy`], { encoding: 'utf8' }),
+        )
+          ? true
+          : undefined,
+      10_000,
+      'the run of legacy in the history',
+    );
   });
 
   it('runs a job with arguments, streams its end within 100 ms, and serves it from the history with its output', async () => {
@@ -82,9 +98,9 @@ describe('HTTP API of the real service (every endpoint)', () => {
     const list = (await call(port, 'GET', '/api/v1/jobs')).json();
     assert.deepEqual(
       list.jobs.map((j: { name: string }) => j.name),
-      ['hook', 'nightly'],
+      ['hook', 'legacy', 'nightly'],
     );
-    const nightly = list.jobs[1];
+    const nightly = list.jobs.find((j: { name: string }) => j.name === 'nightly');
     assert.match(nightly.schedule, /^at 02:30 every day/);
     assert.equal(nightly.title, 'Nightly backup');
     assert.equal(nightly.next_runs.length, 3);
@@ -136,7 +152,7 @@ describe('HTTP API of the real service (every endpoint)', () => {
   it('answers /health, /monitor, /metrics and serves the dashboard with its files', async () => {
     const health = (await call(port, 'GET', '/health')).json();
     assert.equal(health.status, 'ok');
-    assert.equal(health.jobs, 2);
+    assert.equal(health.jobs, 3);
     const monitor = (await call(port, 'GET', '/monitor')).json();
     assert.ok(monitor.memory && monitor.uptime_s >= 0, JSON.stringify(monitor));
     const metrics = await call(port, 'GET', '/metrics');

@@ -18,6 +18,7 @@ describe('HTTP API against a running service', () => {
       writeIniJob(f.jobs, 'slow', 'schedule = none\nhttp_trigger = get', 'sleep 0.4');
       writeIniJob(f.jobs, 'queued', 'schedule = none\nhttp_trigger = get\noverlap = queue', 'sleep 0.4');
       writeIniJob(f.jobs, 'asap', 'schedule = none\nhttp_trigger = get\noverlap = asap', 'sleep 0.4');
+      writeIniJob(f.jobs, 'open', 'schedule = none\nhttp_trigger = both\nhttp_trigger_auth = none', 'echo open');
       mkdirSync(join(f.jobs, 'broken'));
       writeFileSync(join(f.jobs, 'broken', 'schedule'), '61 * * * *\n');
     });
@@ -88,6 +89,26 @@ describe('HTTP API against a running service', () => {
       15_000,
       'the queued and asap runs to end',
     );
+  });
+
+  it('starts an http_trigger_auth = none job without the token, as hoocron did, but never for a web page', async () => {
+    const done = finished('open');
+    const bare = await call(h.port, 'GET', '/open');
+    assert.equal(bare.status, 200);
+    assert.equal(bare.text, 'OK');
+    assert.equal(bare.headers['x-pycron-outcome'], 'started');
+    await done;
+    // What a browser adds to a request a page makes (an <img>, a form): refused without the token.
+    for (const headers of [{ origin: 'https://evil.example' }, { 'sec-fetch-site': 'cross-site' }]) {
+      const fromPage = await call(h.port, 'POST', '/open', { headers });
+      assert.equal(fromPage.status, 401, JSON.stringify(headers));
+      assert.equal(fromPage.json().error.code, 'HTTP_UNAUTHORIZED');
+    }
+    // The opt-in is per job: another job, and a job that does not exist, still want the token (no probing names).
+    assert.equal((await call(h.port, 'GET', '/getonly')).status, 401);
+    assert.equal((await call(h.port, 'GET', '/nosuchjob')).status, 401);
+    // The REST API's run is not a hoocron trigger: it wants the token for every job.
+    assert.equal((await call(h.port, 'POST', '/api/v1/jobs/open/run')).status, 401);
   });
 
   it('refuses a trigger without the token (401), with a wrong one (401), and on a job that does not allow it', async () => {
@@ -199,7 +220,7 @@ describe('HTTP API against a running service', () => {
     const { jobs, diagnostics } = answer.json();
     assert.deepEqual(
       jobs.map((j: { name: string }) => j.name),
-      ['asap', 'getonly', 'hook', 'hourly', 'private', 'queued', 'slow'],
+      ['asap', 'getonly', 'hook', 'hourly', 'open', 'private', 'queued', 'slow'],
     );
     const hourly = jobs.find((j: { name: string }) => j.name === 'hourly');
     assert.equal(hourly.title, 'Every hour');
