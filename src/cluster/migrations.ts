@@ -135,4 +135,25 @@ export const MIGRATIONS: readonly Migration[] = [
       INSERT INTO stored_jobs_revision (id, revision) VALUES (1, 0);
     `,
   },
+  {
+    version: 4,
+    name: 'runs of the whole cluster',
+    sql: `
+      -- Every finished run of every instance, with its whole status record (output included): the cluster's run
+      -- history, which the API and the dashboard of any instance read. seq orders the rows as they were written.
+      CREATE TABLE runs (
+        seq         bigserial UNIQUE,
+        run_id      text PRIMARY KEY,
+        job         text NOT NULL,
+        instance_id text NOT NULL,
+        ok          boolean NOT NULL,
+        timed_out   boolean NOT NULL,
+        duration_ms bigint NOT NULL,
+        ended_at    bigint NOT NULL,
+        record      jsonb NOT NULL
+      );
+      CREATE INDEX runs_by_job ON runs (job, ended_at DESC);
+      CREATE INDEX runs_by_end ON runs (ended_at DESC);
+    `,
+  },
 ];

@@ -99,7 +99,11 @@ describe('HTTP API against a running service', () => {
     assert.equal(bare.headers['x-pycron-outcome'], 'started');
     await done;
     // What a browser adds to a request a page makes (an <img>, a form): refused without the token.
-    for (const headers of [{ origin: 'https://evil.example' }, { 'sec-fetch-site': 'cross-site' }]) {
+    const pageHeaders: Record<string, string>[] = [
+      { origin: 'https://evil.example' },
+      { 'sec-fetch-site': 'cross-site' },
+    ];
+    for (const headers of pageHeaders) {
       const fromPage = await call(h.port, 'POST', '/open', { headers });
       assert.equal(fromPage.status, 401, JSON.stringify(headers));
       assert.equal(fromPage.json().error.code, 'HTTP_UNAUTHORIZED');
