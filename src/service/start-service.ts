@@ -47,6 +47,7 @@ import { TRIGGER_SETTING_FIELDS } from '../triggers/trigger-setting-fields.ts';
 import { runRebootJobs } from './run-reboot-jobs.ts';
 import { catalogApplier } from './catalog-applier.ts';
 import { clusterView } from './cluster-view.ts';
+import { openClusterRuns } from './open-cluster-runs.ts';
 import { openStoredJobs } from './open-stored-jobs.ts';
 import type { Service } from './service.ts';
 
@@ -169,6 +170,18 @@ export async function startService(initialSettings: Settings, deps: ServiceDeps)
     events,
     onError: (error) => logger.warn(`run history: ${error.message}`),
   });
+  const localHistory = historyForHttp(history);
+  const clusterRuns = cluster
+    ? openClusterRuns({
+        db: cluster.db,
+        instanceId: cluster.me().instanceId,
+        events,
+        local: localHistory,
+        clock,
+        logger,
+        retentionDays: settings.statusLogRetentionDays,
+      })
+    : undefined;
   const notifier = new Notifier({
     events,
     clock,
@@ -275,6 +288,7 @@ export async function startService(initialSettings: Settings, deps: ServiceDeps)
       await state.flush().catch((error: unknown) => logger.error(`state file: ${String(error)}`));
       await ticks?.stop();
       await amqp.close();
+      await clusterRuns?.close(5_000);
       await cluster?.close(5_000);
       await statusLog.close();
       metrics.close();
@@ -370,7 +384,7 @@ export async function startService(initialSettings: Settings, deps: ServiceDeps)
   http = await openHttpServer(settings, logger, {
     triggers,
     service,
-    history: historyForHttp(history),
+    history: clusterRuns?.history ?? localHistory,
     metrics: { contentType: metrics.contentType, render: () => metrics.render() },
     ...(storedJobs ? { storedJobs: storedJobs.api } : {}),
     ...(cluster ? { cluster: clusterView({ db: cluster.db, store: cluster.store, me: () => cluster.me() }) } : {}),
