@@ -50,7 +50,9 @@ describe('cluster run history (real PostgreSQL, two instances)', () => {
       root,
       schema: schema.name,
       instances: 2,
-      jobs: [{ name: 'beat', schedule: 'every 1s', script: 'echo "beat on $(basename "$(dirname "$(dirname "$PWD")")")"' }],
+      jobs: [
+        { name: 'beat', schedule: 'every 1s', script: 'echo "beat on $(basename "$(dirname "$(dirname "$PWD")")")"' },
+      ],
       httpToken: 'cluster-history-token',
     });
     await Promise.all(instances.map((instance) => instance.start()));
@@ -73,7 +75,7 @@ describe('cluster run history (real PostgreSQL, two instances)', () => {
     const theirRun = theirs[0]!;
 
     // node1's API, asked after the runs were written (a run reaches the database within moments).
-    let runs: Entry[] = [];
+    let runs: Entry[];
     const until = Date.now() + 10_000;
     for (;;) {
       runs = (await getJson<{ runs: Entry[] }>(`${urls[0]}/api/v1/runs?job=beat&limit=1000`)).runs;
