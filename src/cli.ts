@@ -147,7 +147,7 @@ const cli = withCommonOptions(yargs(hideBin(process.argv)))
   )
   .command(
     'cluster',
-    "show the cluster's instances, its workers and who ran the latest firings, from its database ([Cluster])",
+    "show the cluster's instances, its workers, its stored jobs and who ran the latest firings, from its database ([Cluster])",
     (y) =>
       y
         .option('job', { type: 'string', describe: 'only the firings of this job' })

@@ -5,6 +5,7 @@ import { PgDatabase } from '../cluster/pg-database.ts';
 import type { FiringRow, InstanceRow } from '../cluster/cluster-store.ts';
 import { PycronError } from '../errors.ts';
 import { RemoteRunsStore, type WorkerRow } from '../remote/remote-runs-store.ts';
+import { StoredJobsStore } from '../stored-jobs/stored-jobs-store.ts';
 import { WORKER_SILENCE_MS } from '../service/cluster-view.ts';
 import { readPasswordFile } from '../triggers/read-password-file.ts';
 import { alignColumns, type Cell } from './align-columns.ts';
@@ -49,13 +50,18 @@ export async function clusterCommand(args: ClusterArgs): Promise<number> {
       });
     }
     const store = new PgClusterStore(db);
-    const [instances, firings, workers] = await Promise.all([
+    // NOTE: a database no instance of this version has migrated yet has no stored jobs (migration 3).
+    const [{ stored } = { stored: false }] = await db.query<{ stored: boolean }>(
+      `SELECT to_regclass('stored_jobs') IS NOT NULL AS stored`,
+    );
+    const [instances, firings, workers, categories] = await Promise.all([
       store.instances(),
       store.firings({ ...(args.job !== undefined ? { job: args.job } : {}), limit: args.count }),
       new RemoteRunsStore(db).workers(),
+      stored ? new StoredJobsStore(db).categories() : Promise.resolve([]),
     ]);
     if (args.json) {
-      process.stdout.write(`${JSON.stringify({ instances, workers, firings }, null, 2)}\n`);
+      process.stdout.write(`${JSON.stringify({ instances, workers, categories, firings }, null, 2)}\n`);
       return 0;
     }
     const colour = stdoutWantsColour();
@@ -73,6 +79,23 @@ export async function clusterCommand(args: ClusterArgs): Promise<number> {
         ? ['  none (pycron worker --queue NAME)']
         : indent(
             alignColumns([['ID', 'QUEUE', 'HOST', 'STATE', 'HEARD', 'RUNNING'], ...workers.map(workerRow)], colour),
+          )),
+      '',
+      'Stored jobs (PUT /api/v1/categories/NAME):',
+      ...(categories.length === 0
+        ? ['  none']
+        : indent(
+            alignColumns(
+              [
+                ['CATEGORY', 'JOBS', 'CHANGED'],
+                ...categories.map((c) => [
+                  c.category,
+                  String(c.jobs),
+                  `${formatDuration(Math.max(0, Date.now() - c.updatedAt))} ago`,
+                ]),
+              ],
+              colour,
+            ),
           )),
       '',
       `Latest firings${args.job !== undefined ? ` of ${args.job}` : ''}:`,

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { runCli, waitFor } from '../support/cli-process.ts';
+import { StoredJobsStore } from '../../src/stored-jobs/stored-jobs-store.ts';
 import { createTestSchema, type TestSchema } from './cluster-database.ts';
 import { writeClusterInstances, type ClusterInstance } from './cluster-instances.ts';
 
@@ -30,6 +31,16 @@ describe('pycron cluster (real PostgreSQL)', () => {
       jobs: [{ name: 'beat', schedule: 'every 1s', script: 'true' }],
     });
     await Promise.all(instances.map((instance) => instance.start()));
+    await new StoredJobsStore(schema.open()).replaceCategory('reports', [
+      {
+        category: 'reports',
+        name: 'Daily Sales',
+        schedule: '0 6 * * *',
+        command: 'true',
+        routingKey: null,
+        options: {},
+      },
+    ]);
     const config = instances[0]!.config;
     const shown = await waitFor(
       () => {
@@ -59,6 +70,10 @@ describe('pycron cluster (real PostgreSQL)', () => {
     assert.equal(text.code, 0, text.stderr);
     assert.match(text.stdout, /^Instances \(cli_[0-9a-f]+\):\n {2}ID +HOST +PID +STATE +HEARD +SKEW +RUNNING\n/);
     assert.match(text.stdout, /\n {2}node1 +\S+ +\d+ +alive /);
+    assert.match(
+      text.stdout,
+      /\nStored jobs \(PUT \/api\/v1\/categories\/NAME\):\n {2}CATEGORY +JOBS +CHANGED\n {2}reports +1 +/,
+    );
     assert.match(text.stdout, /Latest firings of beat:\n {2}SLOT +JOB +INSTANCE +STATUS +NOTE\n {2}\d{4}-\d\d-\d\dT/);
     assert.deepEqual(await Promise.all(instances.map((instance) => instance.stop())), [0, 0]);
   });
