@@ -29,7 +29,11 @@ export class ClusterRunRecorder {
   #retryMs = FIRST_RETRY_MS;
   #failing = false;
   #dropped = 0;
+  /** Set when close() begins: no retry is armed after it. */
+  #closing = false;
   #closed = false;
+  /** While closing: no batch starts after this instant. */
+  #deadline = Number.POSITIVE_INFINITY;
 
   constructor(options: ClusterRunRecorderOptions) {
     this.#options = options;
@@ -41,8 +45,14 @@ export class ClusterRunRecorder {
     const max = this.#options.maxWaiting ?? 20_000;
     this.#waiting.push({ instanceId: this.#options.instanceId, record });
     if (this.#waiting.length > max) {
-      this.#dropped += this.#waiting.length - max;
-      this.#waiting.splice(0, this.#waiting.length - max);
+      const dropped = this.#waiting.length - max;
+      this.#waiting.splice(0, dropped);
+      // NOTE: while the database is away the count goes into the line that says it is back; else it is said now.
+      if (this.#failing) this.#dropped += dropped;
+      else
+        this.#options.logger.warn(
+          `cluster run history: the database does not keep up; ${dropped} run(s) not kept (this host's status log has them)`,
+        );
     }
     if (!this.#retryTimer) this.#kick();
   }
@@ -54,13 +64,14 @@ export class ClusterRunRecorder {
 
   /** Writes what waits (within `graceMs`), then stops. */
   async close(graceMs: number): Promise<void> {
+    this.#closing = true;
     clearTimeout(this.#retryTimer);
     this.#retryTimer = undefined;
-    const deadline = Date.now() + graceMs;
-    while (this.#waiting.length > 0 && Date.now() < deadline) {
+    this.#deadline = Date.now() + graceMs;
+    await this.#flushing;
+    if (this.#waiting.length > 0 && Date.now() < this.#deadline) {
       this.#kick();
       await this.#flushing;
-      if (this.#failing) break;
     }
     this.#closed = true;
     if (this.#waiting.length > 0)
@@ -77,7 +88,7 @@ export class ClusterRunRecorder {
 
   async #flush(): Promise<void> {
     const { sink, logger } = this.#options;
-    while (this.#waiting.length > 0) {
+    while (this.#waiting.length > 0 && Date.now() < this.#deadline) {
       const batch = this.#waiting.slice(0, BATCH);
       try {
         await sink.insert(batch);
@@ -87,7 +98,7 @@ export class ClusterRunRecorder {
             `cluster run history: runs are not written yet (${error instanceof Error ? error.message : String(error)}); they wait and are tried again`,
           );
         this.#failing = true;
-        if (!this.#closed) {
+        if (!this.#closing) {
           const wait = this.#retryMs;
           this.#retryMs = Math.min(MAX_RETRY_MS, this.#retryMs * 2);
           this.#retryTimer = setTimeout(() => {
