@@ -7,6 +7,7 @@ import type { RecentRun } from '../http/describe-job.ts';
 import type { HttpHistory, RunQuery } from '../http/http-ports.ts';
 import type { ServiceLogger } from '../log/service-logger.ts';
 import { statusOf } from '../history/run-entry.ts';
+import { unlessDatabaseAway } from '../http/unless-database-away.ts';
 import type { ClusterRunSummary, ClusterRunsStore } from './cluster-runs-store.ts';
 
 /** How often the runs of the other instances are looked for (the strips of a dashboard refresh every 15 s). */
@@ -78,7 +79,7 @@ export class ClusterRunHistory implements HttpHistory {
     } catch (error) {
       localError = error; // its file is gone here (retention): the database may still have it
     }
-    const found = await store.get(runId);
+    const found = await unlessDatabaseAway(`run ${runId}`, () => store.get(runId));
     if (found) return found.record;
     if (localError !== undefined) throw localError;
     return undefined;

@@ -3,7 +3,9 @@
 // status log on this host stays the record of its runs either way.
 import type { ServiceLogger } from '../log/service-logger.ts';
 import type { StatusRecord } from '../statuslog/status-record.ts';
+import { isDatabaseUnreachable } from '../cluster/is-database-unreachable.ts';
 import type { ClusterRunRow } from './cluster-runs-store.ts';
+import { recordForDatabase } from './record-for-database.ts';
 
 export interface ClusterRunSink {
   insert(rows: readonly ClusterRunRow[]): Promise<void>;
@@ -15,6 +17,8 @@ export interface ClusterRunRecorderOptions {
   logger: ServiceLogger;
   /** Runs kept while the database is away; the oldest go first beyond it (default 20,000). */
   maxWaiting?: number;
+  /** Nor more than about this much memory (default 64 MiB; each record holds at most 2 x 256 KiB of output). */
+  maxWaitingBytes?: number;
 }
 
 const BATCH = 200;
@@ -24,6 +28,7 @@ const MAX_RETRY_MS = 5_000;
 export class ClusterRunRecorder {
   readonly #options: ClusterRunRecorderOptions;
   #waiting: ClusterRunRow[] = [];
+  #waitingBytes = 0;
   #flushing: Promise<void> | undefined;
   #retryTimer: NodeJS.Timeout | undefined;
   #retryMs = FIRST_RETRY_MS;
@@ -43,10 +48,19 @@ export class ClusterRunRecorder {
   add(record: StatusRecord): void {
     if (this.#closed) return;
     const max = this.#options.maxWaiting ?? 20_000;
-    this.#waiting.push({ instanceId: this.#options.instanceId, record });
-    if (this.#waiting.length > max) {
-      const dropped = this.#waiting.length - max;
-      this.#waiting.splice(0, dropped);
+    const maxBytes = this.#options.maxWaitingBytes ?? 64 * 1024 * 1024;
+    const { instanceId } = this.#options;
+    const stored = recordForDatabase(record, instanceId);
+    // NOTE: the row keeps the capped copy only: the whole output may be large, and the status log has it.
+    this.#waiting.push({ instanceId, record: { ...record, output: '', error: '' }, stored });
+    this.#waitingBytes += stored.bytes;
+    let dropped = 0;
+    while (this.#waiting.length > 1 && (this.#waiting.length > max || this.#waitingBytes > maxBytes)) {
+      this.#forget(this.#waiting[0]!);
+      this.#waiting.shift();
+      dropped++;
+    }
+    if (dropped > 0) {
       // NOTE: while the database is away the count goes into the line that says it is back; else it is said now.
       if (this.#failing) this.#dropped += dropped;
       else
@@ -80,6 +94,10 @@ export class ClusterRunRecorder {
       );
   }
 
+  #forget(row: ClusterRunRow): void {
+    this.#waitingBytes -= row.stored?.bytes ?? 0;
+  }
+
   #kick(): void {
     this.#flushing ??= this.#flush().finally(() => {
       this.#flushing = undefined;
@@ -93,6 +111,11 @@ export class ClusterRunRecorder {
       try {
         await sink.insert(batch);
       } catch (error) {
+        // A row the database refuses (bad data, too large) must not hold back the others forever: one at a time.
+        if (!isDatabaseUnreachable(error)) {
+          await this.#insertOneByOne(batch).catch(() => undefined);
+          continue;
+        }
         if (!this.#failing)
           logger.warn(
             `cluster run history: runs are not written yet (${error instanceof Error ? error.message : String(error)}); they wait and are tried again`,
@@ -110,8 +133,7 @@ export class ClusterRunRecorder {
         return;
       }
       // NOTE: only the rows written go: add() may have pushed more, or dropped the oldest, meanwhile.
-      const written = new Set(batch);
-      this.#waiting = this.#waiting.filter((row) => !written.has(row));
+      this.#remove(batch);
       this.#retryMs = FIRST_RETRY_MS;
       if (this.#failing) {
         logger.info(
@@ -123,6 +145,30 @@ export class ClusterRunRecorder {
         this.#failing = false;
         this.#dropped = 0;
       }
+    }
+  }
+
+  #remove(rows: readonly ClusterRunRow[]): void {
+    const gone = new Set(rows);
+    this.#waiting = this.#waiting.filter((row) => {
+      if (!gone.has(row)) return true;
+      this.#forget(row);
+      return false;
+    });
+  }
+
+  /** After a refused batch: each row alone; a row refused alone is dropped and said, an outage stops it. */
+  async #insertOneByOne(batch: readonly ClusterRunRow[]): Promise<void> {
+    for (const row of batch) {
+      try {
+        await this.#options.sink.insert([row]);
+      } catch (error) {
+        if (isDatabaseUnreachable(error)) throw error;
+        this.#options.logger.warn(
+          `cluster run history: run ${row.record.run_id} of ${row.record.job} not written: the database refused it (${error instanceof Error ? error.message : String(error)}); this host's status log has it`,
+        );
+      }
+      this.#remove([row]);
     }
   }
 }

@@ -3,6 +3,7 @@
 import type { SqlDatabase, SqlValue } from '../cluster/sql-database.ts';
 import type { RunQuery } from '../http/http-ports.ts';
 import type { StatusRecord } from '../statuslog/status-record.ts';
+import { recordForDatabase, type DatabaseRecord } from './record-for-database.ts';
 
 /** A run as the job strips show it, and the row's place in write order. */
 export interface ClusterRunSummary {
@@ -20,6 +21,8 @@ export interface ClusterRunSummary {
 export interface ClusterRunRow {
   instanceId: string;
   record: StatusRecord;
+  /** The record as the database keeps it (recordForDatabase); made from `record` when left out. */
+  stored?: DatabaseRecord;
 }
 
 const SUMMARY = 'seq, run_id, job, instance_id, ok, timed_out, duration_ms, ended_at';
@@ -46,7 +49,7 @@ export class ClusterRunsStore {
   async insert(rows: readonly ClusterRunRow[]): Promise<void> {
     if (rows.length === 0) return;
     const values: SqlValue[] = [];
-    const tuples = rows.map(({ instanceId, record }) => {
+    const tuples = rows.map(({ instanceId, record, stored = recordForDatabase(record, instanceId) }) => {
       const at = values.length;
       values.push(
         record.run_id,
@@ -56,18 +59,19 @@ export class ClusterRunsStore {
         record.timed_out,
         Math.round(record.duration_ms),
         Date.parse(record.ended_at),
-        JSON.stringify(record),
+        stored.entry,
+        stored.record,
       );
-      return `(${[1, 2, 3, 4, 5, 6, 7, 8].map((n) => `$${at + n}`).join(', ')})`;
+      return `(${[1, 2, 3, 4, 5, 6, 7, 8, 9].map((n) => `$${at + n}`).join(', ')})`;
     });
     await this.#db.query(
-      `INSERT INTO runs (run_id, job, instance_id, ok, timed_out, duration_ms, ended_at, record)
+      `INSERT INTO runs (run_id, job, instance_id, ok, timed_out, duration_ms, ended_at, entry, record)
          VALUES ${tuples.join(', ')} ON CONFLICT (run_id) DO NOTHING`,
       values,
     );
   }
 
-  /** Newest first; `failed` includes the timed-out runs. Each with its whole record but the output. */
+  /** Newest first; `failed` includes the timed-out runs. Each with its record but the output (the small `entry`). */
   async query(query: RunQuery): Promise<{ instanceId: string; record: Record<string, unknown> }[]> {
     const where: string[] = [];
     const values: SqlValue[] = [];
@@ -83,7 +87,7 @@ export class ClusterRunsStore {
     }
     values.push(query.limit);
     const rows = await this.#db.query<{ instance_id: string; record: Record<string, unknown> }>(
-      `SELECT instance_id, record - 'output' - 'error' AS record FROM runs
+      `SELECT instance_id, entry AS record FROM runs
          ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
          ORDER BY ended_at DESC, seq DESC LIMIT $${values.length}`,
       values,

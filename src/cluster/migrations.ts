@@ -150,6 +150,8 @@ export const MIGRATIONS: readonly Migration[] = [
         timed_out   boolean NOT NULL,
         duration_ms bigint NOT NULL,
         ended_at    bigint NOT NULL,
+        -- the record without output and error, for lists; then the record with them (each capped at 256 KiB)
+        entry       jsonb NOT NULL,
         record      jsonb NOT NULL
       );
       CREATE INDEX runs_by_job ON runs (job, ended_at DESC);

@@ -8,6 +8,7 @@ import type { CategoryChange } from '../stored-jobs/stored-jobs-store.ts';
 import type { HttpCluster, HttpStoredJobs } from './http-ports.ts';
 import { sendJson } from './http-response.ts';
 import { readBody } from './read-body.ts';
+import { unlessDatabaseAway } from './unless-database-away.ts';
 
 /** A category of 1,000 jobs with long commands needs more than the 64 KiB of other bodies. */
 export const MAX_CATEGORY_BODY_BYTES = 1024 * 1024;
@@ -33,14 +34,16 @@ export function routeCategories(method: string, path: string, context: CategoryR
       if (!context.cluster) throw unavailable('the cluster view');
       const job = query.get('job') ?? undefined;
       const limit = Math.min(MAX_FIRINGS, Math.max(1, Number(query.get('limit') ?? 50) || 50));
-      sendJson(res, 200, await context.cluster.view({ ...(job ? { job } : {}), limit }));
+      const cluster = context.cluster;
+      const view = await unlessDatabaseAway('the cluster view', () => cluster.view({ ...(job ? { job } : {}), limit }));
+      sendJson(res, 200, view);
     };
   }
   if (path === '/api/v1/categories') {
     if (method !== 'GET' && method !== 'HEAD') throw notAllowed(path, 'GET', method);
     return async (_req, res) => {
       const stored = need(context.storedJobs);
-      const categories = await stored.categories();
+      const categories = await unlessDatabaseAway('the categories', () => stored.categories());
       sendJson(res, 200, {
         categories: categories.map((c) => ({
           category: c.category,
@@ -55,7 +58,8 @@ export function routeCategories(method: string, path: string, context: CategoryR
   const category = parseCategory(path.slice(prefix.length));
   if (method === 'GET' || method === 'HEAD')
     return async (_req, res) => {
-      const jobs = await need(context.storedJobs).category(category);
+      const stored = need(context.storedJobs);
+      const jobs = await unlessDatabaseAway(`category '${category}'`, () => stored.category(category));
       if (jobs.length === 0)
         throw new PycronError('HTTP_NOT_FOUND', { reason: `no stored job is in category '${category}'` });
       sendJson(res, 200, { category, jobs: jobs.map(viewStoredJob) });
@@ -67,7 +71,10 @@ export function routeCategories(method: string, path: string, context: CategoryR
       const body = await readBody(req, MAX_CATEGORY_BODY_BYTES, context.bodyTimeoutMs);
       // NOTE: DELETE is a PUT of no jobs: the category's jobs are removed in one transaction.
       const jobs = method === 'PUT' ? parseCategoryBody(body, category) : [];
-      sendJson(res, 200, viewChange(await stored.replaceCategory(category, jobs)));
+      const change = await unlessDatabaseAway(`category '${category}' was not changed`, () =>
+        stored.replaceCategory(category, jobs),
+      );
+      sendJson(res, 200, viewChange(change));
     };
   throw notAllowed(path, 'GET, PUT or DELETE', method);
 }

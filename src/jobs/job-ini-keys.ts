@@ -306,7 +306,7 @@ export const JOB_INI_KEYS: readonly JobIniKeySpec[] = [
     key: 'http_trigger_auth',
     default: 'token',
     example: 'none',
-    doc: "`none`: hoocron's `curl localhost:5152/JOB` starts this job without the [HTTP] TOKEN, as hoocron did, but only while the API listens on loopback and only for requests that do not come from a web page (no Origin header, no cross-site Sec-Fetch-Site), so a page in a browser cannot start it. Any local user can then start the job: set it per job, on purpose. `token` (default): the trigger needs the token like every request that changes state.",
+    doc: "`none`: hoocron's `curl localhost:5152/JOB` starts this job without the [HTTP] TOKEN, as hoocron did, but only while the API listens on loopback and only for requests that look like curl's (none of the headers a browser or a proxy adds: Origin, Referer, Sec-Fetch-*, Forwarded, X-Forwarded-*, Via), so neither a web page nor a client of a local proxy can start it. Any local user can then start the job: set it per job, on purpose. `token` (default): the trigger needs the token like every request that changes state.",
     inDefaults: false,
     parse: into('httpTriggerAuth', choice(['token', 'none'])),
   },

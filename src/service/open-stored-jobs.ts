@@ -3,28 +3,22 @@
 import type { Clock } from '../clock.ts';
 import type { SqlDatabase } from '../cluster/sql-database.ts';
 import type { Settings } from '../config/settings.ts';
+import type { HttpStoredJobs } from '../http/http-ports.ts';
 import { formatDiagnostic } from '../diagnostic.ts';
 import type { JobCatalog } from '../jobs/job-catalog.ts';
 import type { ScanResult } from '../jobs/scan-jobs-folder.ts';
 import { scanOptionsOf } from '../jobs/scan-options-of.ts';
 import type { ServiceLogger } from '../log/service-logger.ts';
 import { categoryInvalid } from '../stored-jobs/category-invalid.ts';
-import { readStoredJob } from '../stored-jobs/read-stored-job.ts';
+import { readStoredJob, storedJobPlace } from '../stored-jobs/read-stored-job.ts';
 import type { StoredJob } from '../stored-jobs/stored-job.ts';
-import { StoredJobsStore, type CategoryChange, type CategorySummary } from '../stored-jobs/stored-jobs-store.ts';
+import { StoredJobsStore } from '../stored-jobs/stored-jobs-store.ts';
 import { StoredJobsSync } from '../stored-jobs/stored-jobs-sync.ts';
 import type { CatalogApplier } from './catalog-applier.ts';
 
-/** What the HTTP API does with stored jobs. */
-export interface StoredJobsApi {
-  /** Checks every job as an instance will read it, then makes them the whole category. CATEGORY_INVALID: nothing changed. */
-  replaceCategory(category: string, jobs: readonly StoredJob[]): Promise<CategoryChange>;
-  category(category: string): Promise<StoredJob[]>;
-  categories(): Promise<CategorySummary[]>;
-}
-
 export interface StoredJobs {
-  readonly api: StoredJobsApi;
+  /** What the HTTP API does with stored jobs (replaceCategory checks every job as an instance will load it). */
+  readonly api: HttpStoredJobs;
   /** Loads them into the catalog (not yet scheduled: the service's start-up does that), then follows the database. */
   start(): Promise<void>;
   /** From now on a new revision is applied to the scheduler too (after the service's start-up). */
@@ -51,9 +45,15 @@ export function openStoredJobs(parts: StoredJobsParts): StoredJobs {
     const settings = parts.settings();
     const result: ScanResult = { jobs: [], diagnostics: [] };
     for (const job of jobs) {
-      const one = readStoredJob(job, settings.jobsFolder, scanOptionsOf(settings));
-      result.jobs.push(...one.jobs);
-      result.diagnostics.push(...one.diagnostics);
+      try {
+        const one = readStoredJob(job, settings.jobsFolder, scanOptionsOf(settings));
+        result.jobs.push(...one.jobs);
+        result.diagnostics.push(...one.diagnostics);
+      } catch (error) {
+        // A row written by hand (an option that is not text): that job is reported, the others load.
+        const message = `cannot be read (${error instanceof Error ? error.message : String(error)})`;
+        result.diagnostics.push({ severity: 'error', code: 'JOB_INVALID', path: storedJobPlace(job), message });
+      }
     }
     return result;
   };
@@ -84,8 +84,11 @@ export function openStoredJobs(parts: StoredJobsParts): StoredJobs {
   return {
     api: {
       async replaceCategory(category, jobs) {
+        // Warnings (an unquoted # in a proto) do not keep a job from loading, so they do not refuse the PUT.
         const problems = jobs.flatMap((job, index) =>
-          read([job]).diagnostics.map((d) => `jobs[${index}] '${job.name}': ${d.message}`),
+          read([job])
+            .diagnostics.filter((d) => d.severity === 'error')
+            .map((d) => `jobs[${index}] '${job.name}': ${d.message}`),
         );
         if (problems.length > 0) throw categoryInvalid(category, problems);
         const change = await store.replaceCategory(category, jobs);
@@ -101,9 +104,11 @@ export function openStoredJobs(parts: StoredJobsParts): StoredJobs {
       category: (category) => store.category(category),
       categories: () => store.categories(),
     },
-    start: () => sync.start(),
+    // NOTE: the first load only; polling starts with startApplying, so no change slips in unseen during start-up.
+    start: () => sync.refresh(),
     startApplying(next) {
       applier = next;
+      sync.follow();
     },
     reread: () => sync.refresh(true),
     close: () => sync.close(),

@@ -9,6 +9,9 @@ import { isStoredJobName, STORED_NAME_EXPECTED, type StoredJob } from './stored-
 export const MAX_CATEGORY_JOBS = 1000;
 const MAX_COMMAND_CHARS = 64 * 1024;
 const MAX_SCHEDULE_CHARS = 1000;
+/** NUL (which PostgreSQL refuses) and the other control characters but tab, newline and carriage return. */
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 const JOB_FIELDS = new Set(['name', 'schedule', 'command', 'routing_key', 'options']);
 
 /** The jobs of the category, checked for shape (their schedules and options are checked by readStoredJob). */
@@ -48,6 +51,7 @@ export function parseCategoryBody(body: Buffer, category: string): StoredJob[] {
       if (typeof value !== 'string' || value.trim() === '')
         problems.push(`${where}: ${key}: expected a non-blank string`);
       else if (value.length > max) problems.push(`${where}: ${key}: longer than ${max} characters`);
+      else if (CONTROL.test(value)) problems.push(`${where}: ${key}: holds a control character (only tab and newline)`);
       else return value;
       return '';
     };
@@ -68,7 +72,9 @@ export function parseCategoryBody(body: Buffer, category: string): StoredJob[] {
       problems.push(`${where}: options: expected an object of job.ini keys ({ "timeout": "5m" })`);
     else
       for (const [option, value] of Object.entries(raw.options ?? {})) {
-        if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')
+        if (CONTROL.test(option) || (typeof value === 'string' && CONTROL.test(value)))
+          problems.push(`${where}: options.${option}: holds a control character`);
+        else if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')
           options[option] = String(value);
         else problems.push(`${where}: options.${option}: expected a string, number or boolean`);
       }

@@ -42,7 +42,12 @@ export class StoredJobsSync {
   /** Loads the stored jobs once (a database that does not answer is reported, not thrown), then polls. */
   async start(): Promise<void> {
     await this.refresh();
-    this.#arm();
+    this.follow();
+  }
+
+  /** Polls from now on (start() does it after the first load; the service, once it is ready for changes). */
+  follow(): void {
+    if (!this.#timer) this.#arm();
   }
 
   /** Looks at the revision now, and loads the jobs when it moved; `force` loads them whatever the revision says. */
@@ -81,8 +86,9 @@ export class StoredJobsSync {
       if (revision !== this.#loadedRevision) {
         const snapshot = await source.snapshot();
         if (this.#closed) return;
-        this.#loadedRevision = snapshot.revision;
+        // NOTE: the revision counts as loaded only once the jobs are in: a failure here is tried again next poll.
         this.#options.onLoaded(this.#options.read(snapshot.jobs), snapshot.revision);
+        this.#loadedRevision = snapshot.revision;
       }
       if (this.#failing) logger.info('stored jobs: the database answers again');
       this.#failing = false;

@@ -9,6 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { createTestSchema, type TestSchema } from '../cluster/cluster-database.ts';
 import { writeClusterInstances, type ClusterInstance } from '../cluster/cluster-instances.ts';
 import { checkSchema } from '../http/check-schema.ts';
+import { readStatusRecords } from '../support/cli-process.ts';
 
 const document = JSON.parse(readFileSync(new URL('../../src/http/openapi.json', import.meta.url), 'utf8')) as unknown;
 
@@ -26,16 +27,9 @@ async function getJson<T>(url: string): Promise<T> {
 }
 
 function ownRunIds(instance: ClusterInstance, job: string): string[] {
-  try {
-    return readFileSync(join(instance.folder, 'logs', 'job_status.log'), 'utf8')
-      .split('\n')
-      .filter(Boolean)
-      .map((line) => JSON.parse(line) as { job: string; run_id: string })
-      .filter((record) => record.job === job)
-      .map((record) => record.run_id);
-  } catch {
-    return [];
-  }
+  return readStatusRecords(join(instance.folder, 'logs'))
+    .filter((record) => record.job === job)
+    .map((record) => String(record.run_id));
 }
 
 describe('cluster run history (real PostgreSQL, two instances)', () => {

@@ -231,3 +231,39 @@ test('runs dropped while the database is up but slow are said at once, not kept 
   assert.equal(sink.written.length, 11);
   assert.ok(!logger.entries.some((e) => /answers again/.test(e.message)), 'a recovery line without an outage');
 });
+
+test('a run the database refuses (bad data, not an outage) is dropped and said; the runs around it are written', async () => {
+  const logger = new MemoryServiceLogger();
+  const written: string[] = [];
+  const sink = {
+    async insert(rows: readonly ClusterRunRow[]): Promise<void> {
+      if (rows.some((row) => row.record.run_id === 'bad'))
+        throw Object.assign(new Error('invalid input syntax for type json'), { code: '22P02' });
+      written.push(...rows.map((row) => row.record.run_id));
+    },
+  };
+  const recorder = new ClusterRunRecorder({ sink, instanceId: 'node-a', logger });
+  for (const runId of ['one', 'bad', 'two']) recorder.add(makeRecord({ job: 'dump', endedAt: T0, runId }));
+  await recorder.close(2_000);
+  assert.deepEqual(written.sort(), ['one', 'two']);
+  assert.deepEqual(logger.messages('warn'), [
+    "cluster run history: run bad of dump not written: the database refused it (invalid input syntax for type json); this host's status log has it",
+  ]);
+});
+
+test('while the database is away, waiting runs are bounded by memory too (maxWaitingBytes)', async () => {
+  const { sink, recorder } = harness({ maxWaiting: 1_000 });
+  const bounded = new ClusterRunRecorder({
+    sink,
+    instanceId: 'node-a',
+    logger: new MemoryServiceLogger(),
+    maxWaitingBytes: 3 * 2 * 200_000,
+  });
+  sink.failures = 1_000;
+  for (let i = 0; i < 10; i++)
+    bounded.add(makeRecord({ job: 'big', endedAt: T0 + i, runId: `big-${i}`, stdout: 'y'.repeat(190_000) }));
+  assert.ok(bounded.waiting <= 3, `${bounded.waiting} big runs wait`);
+  assert.ok(bounded.waiting >= 2, `${bounded.waiting} big runs wait`);
+  await bounded.close(0);
+  await recorder.close(0);
+});

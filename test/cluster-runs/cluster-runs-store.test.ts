@@ -237,3 +237,23 @@ test('removeOlderThan() removes the runs that ended before the instant and says 
     assert.equal(await store.removeOlderThan(T0), 0, 'nothing left to remove');
   });
 });
+
+test('a run whose output holds NUL bytes, or megabytes, is written (NUL as U+FFFD, output capped with a note)', async () => {
+  await withStore(async (store) => {
+    const binary = run('nul', 'dump', T0, { stdout: 'a\u0000b\n' });
+    const flood = run('flood', 'dump', T0 + 1, { stdout: `${'x'.repeat(600_000)}END` });
+    await store.insert([rowOf(binary), rowOf(flood)]);
+    assert.equal((await store.get('nul'))?.record.output, 'a\uFFFDb\n');
+    const big = (await store.get('flood'))!.record;
+    assert.equal(big.output_truncated, true);
+    assert.ok(big.output.length < 300_000, `${big.output.length} characters kept`);
+    assert.ok(big.output.startsWith('xxx') && big.output.endsWith('END'));
+    assert.match(
+      big.output,
+      /\[\.\.\. 337859 characters of stdout not kept in the cluster's run history; the status log of node-a has them \.\.\.\]/,
+    );
+    // Lists read the small entry: no output at all.
+    const [listed] = await store.query({ job: 'dump', limit: 1 });
+    assert.equal('output' in listed!.record, false);
+  });
+});

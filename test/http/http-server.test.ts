@@ -98,10 +98,14 @@ describe('HTTP API against a running service', () => {
     assert.equal(bare.text, 'OK');
     assert.equal(bare.headers['x-pycron-outcome'], 'started');
     await done;
-    // What a browser adds to a request a page makes (an <img>, a form): refused without the token.
+    // What a browser adds (a page's <img> or form, a link clicked in a mail) or a proxy: refused without the token.
     const pageHeaders: Record<string, string>[] = [
       { origin: 'https://evil.example' },
       { 'sec-fetch-site': 'cross-site' },
+      { 'sec-fetch-site': 'none', 'sec-fetch-mode': 'navigate' },
+      { referer: 'https://mail.example/inbox' },
+      { 'x-forwarded-for': '203.0.113.7' },
+      { via: '1.1 proxy' },
     ];
     for (const headers of pageHeaders) {
       const fromPage = await call(h.port, 'POST', '/open', { headers });

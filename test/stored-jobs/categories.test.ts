@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createTestSchema, type TestSchema } from '../cluster/cluster-database.ts';
 import { checkSchema } from '../http/check-schema.ts';
+import { readStatusRecords, runCli } from '../support/cli-process.ts';
 import { writeClusterInstances, type ClusterInstance } from '../cluster/cluster-instances.ts';
 
 const TOKEN = 'category-test-token';
@@ -108,16 +109,7 @@ describe('stored jobs: the category API on a two-instance cluster (real PostgreS
     assert.equal(new Set(slots).size, slots.length, `a slot ran twice in the cluster: ${slots.join(', ')}`);
 
     // Both instances' own status logs together hold each run once, and name the job by CATEGORY/NAME.
-    const records = instances.flatMap((instance) => {
-      try {
-        return readFileSync(join(instance.folder, 'logs', 'job_status.log'), 'utf8')
-          .split('\n')
-          .filter(Boolean)
-          .map((line) => JSON.parse(line) as { job: string; run_id: string; status_code: number });
-      } catch {
-        return [];
-      }
-    });
+    const records = instances.flatMap((instance) => readStatusRecords(join(instance.folder, 'logs')));
     assert.ok(records.length >= 1, 'no status record written');
     assert.ok(records.every((r) => r.job === 'example/Test Job' && r.status_code === 0));
 
@@ -148,6 +140,18 @@ describe('stored jobs: the category API on a two-instance cluster (real PostgreS
       ['example/Test Job', 'example/nightly'],
     );
     await eventually(async () => (executions(ran2).length >= 2 ? true : undefined), 10_000, 'runs of the new command');
+
+    // The CLI reaches a stored job by its CATEGORY/NAME through the running service (the control socket).
+    const triggered = runCli(['trigger', 'example/nightly', '-c', instances[0]!.config]);
+    assert.equal(triggered.code, 0, triggered.stderr);
+    await eventually(
+      async () =>
+        readStatusRecords(join(instances[0]!.folder, 'logs')).some((r) => r.job === 'example/nightly')
+          ? true
+          : undefined,
+      10_000,
+      'the triggered run of example/nightly',
+    );
 
     // A bad PUT changes nothing and says what is wrong, job by job.
     const bad = await call(`${urls[0]}/api/v1/categories/example`, 'PUT', {

@@ -196,3 +196,21 @@ test('the schedule is trimmed, the command kept as given', () => {
   assert.equal(parsed?.schedule, '@hourly');
   assert.equal(parsed?.command, ' echo hi\n');
 });
+
+test('a control character in a command, a schedule or an option is refused (NUL would reach PostgreSQL)', () => {
+  const body = {
+    jobs: [
+      { name: 'a', schedule: '@daily', command: 'echo \u0000' },
+      { name: 'b', schedule: '@daily\u0007', command: 'true' },
+      { name: 'c', schedule: '@daily', command: 'true', options: { title: 'x\u001b[31m' } },
+      { name: 'd', schedule: '@daily', command: 'printf "a\\tb"\necho fine\r\n' },
+    ],
+  };
+  assert.throws(
+    () => parseCategoryBody(Buffer.from(JSON.stringify(body)), 'example'),
+    (error: unknown) =>
+      error instanceof PycronError &&
+      error.message ===
+        "category 'example' was not changed: jobs[0] 'a': command: holds a control character (only tab and newline); jobs[1] 'b': schedule: holds a control character (only tab and newline); jobs[2] 'c': options.title: holds a control character",
+  );
+});

@@ -327,3 +327,43 @@ test('close() during a poll: the snapshot in flight is not handed on, and no pol
   assert.equal(h.loads.length, 1);
   assert.equal(h.clock.pendingTimers, 0);
 });
+
+test('a load that fails after the read (applying the jobs threw) is tried again at the next poll', async () => {
+  const source = new MemorySource();
+  const clock = new FakeClock('2026-03-01T00:00:00Z');
+  const logger = new CapturingLogger();
+  let failNext = true;
+  const applied: number[] = [];
+  const sync = new StoredJobsSync({
+    source,
+    clock,
+    logger,
+    read: () => ({ jobs: [], diagnostics: [] }),
+    onLoaded(_result, revision) {
+      if (failNext) {
+        failNext = false;
+        throw new Error('the scheduler refused it');
+      }
+      applied.push(revision);
+    },
+  });
+  source.put([job('a')]);
+  await sync.start();
+  assert.equal(sync.revision, undefined, 'a revision that was not applied counts as loaded');
+  clock.advance(STORED_JOBS_POLL_MS);
+  await settle();
+  assert.deepEqual(applied, [1]);
+  assert.equal(sync.revision, 1);
+  sync.close();
+});
+
+test('follow() alone polls without a first load; twice arms one poll', async () => {
+  const h = harness();
+  h.sync.follow();
+  h.sync.follow();
+  h.source.put([job('a')]);
+  await h.poll();
+  assert.equal(h.source.revisionCalls, 1);
+  assert.deepEqual(loadedNames(h.loads[0]), ['example/a']);
+  h.sync.close();
+});
