@@ -50,7 +50,7 @@ export class ClusterRunRecorder {
     const max = this.#options.maxWaiting ?? 20_000;
     const maxBytes = this.#options.maxWaitingBytes ?? 64 * 1024 * 1024;
     const { instanceId } = this.#options;
-    const stored = recordForDatabase(record, instanceId);
+    const stored = recordForDatabase(record);
     // NOTE: the row keeps the capped copy only: the whole output may be large, and the status log has it.
     this.#waiting.push({ instanceId, record: { ...record, output: '', error: '' }, stored });
     this.#waitingBytes += stored.bytes;

@@ -49,7 +49,7 @@ export class ClusterRunsStore {
   async insert(rows: readonly ClusterRunRow[]): Promise<void> {
     if (rows.length === 0) return;
     const values: SqlValue[] = [];
-    const tuples = rows.map(({ instanceId, record, stored = recordForDatabase(record, instanceId) }) => {
+    const tuples = rows.map(({ instanceId, record, stored = recordForDatabase(record) }) => {
       const at = values.length;
       values.push(
         record.run_id,

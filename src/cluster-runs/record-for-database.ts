@@ -14,9 +14,9 @@ export interface DatabaseRecord {
   bytes: number;
 }
 
-export function recordForDatabase(record: StatusRecord, instanceId: string): DatabaseRecord {
-  const output = cap(record.output, 'stdout', instanceId);
-  const error = cap(record.error, 'stderr', instanceId);
+export function recordForDatabase(record: StatusRecord): DatabaseRecord {
+  const output = cap(record.output, 'stdout', record.host);
+  const error = cap(record.error, 'stderr', record.host);
   const capped: StatusRecord = {
     ...record,
     output: output.text,
@@ -34,10 +34,10 @@ function withoutNul(_key: string, value: unknown): unknown {
   return typeof value === 'string' && value.includes('\u0000') ? value.replaceAll('\u0000', '\uFFFD') : value;
 }
 
-function cap(text: string, stream: string, instanceId: string): { text: string; cut: boolean } {
+function cap(text: string, stream: string, host: string): { text: string; cut: boolean } {
   if (text.length <= MAX_STORED_OUTPUT_CHARS) return { text, cut: false };
   const half = MAX_STORED_OUTPUT_CHARS / 2;
   const left = text.length - 2 * half;
-  const note = `\n[... ${left} characters of ${stream} not kept in the cluster's run history; the status log of ${instanceId} has them ...]\n`;
+  const note = `\n[... ${left} characters of ${stream} not kept in the cluster's run history; the status log on ${host} has them ...]\n`;
   return { text: `${text.slice(0, half)}${note}${text.slice(-half)}`, cut: true };
 }

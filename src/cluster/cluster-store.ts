@@ -1,5 +1,6 @@
 // What cluster mode keeps in PostgreSQL, as plain operations: the coordinator and the state store talk to this,
 // never to SQL (pg-cluster-store.ts holds every statement).
+import type { StatusRecord } from '../statuslog/status-record.ts';
 
 export interface InstanceInfo {
   /** This process: a new id at every start, so a restarted instance never inherits its dead self's lease. */
@@ -48,7 +49,7 @@ export interface FiringEnd {
   exitCode: number | null;
   note?: string;
   /** The run's status record (as in job_status.log). */
-  record?: object;
+  record?: StatusRecord;
 }
 
 /** A running firing of a dead instance, now this instance's, with a new token. */

@@ -1,5 +1,6 @@
 // Every SQL statement of cluster mode. Leases are judged by the database's clock (now()), never by an instance's:
 // HACron's lock TTL shorter than the clock skew between hosts cannot happen here.
+import { recordForDatabase } from '../cluster-runs/record-for-database.ts';
 import type {
   ClaimOutcome,
   ClaimRequest,
@@ -139,7 +140,8 @@ export class PgClusterStore implements ClusterStore {
         String(end.endedAt),
         end.exitCode,
         end.note ?? null,
-        end.record === undefined ? null : JSON.stringify(end.record),
+        // NOTE: as the run history keeps it: a NUL in the output (jsonb refuses it) must never keep a firing running.
+        end.record === undefined ? null : recordForDatabase(end.record).record,
       ],
     );
     return rows.length > 0;

@@ -250,7 +250,7 @@ test('a run whose output holds NUL bytes, or megabytes, is written (NUL as U+FFF
     assert.ok(big.output.startsWith('xxx') && big.output.endsWith('END'));
     assert.match(
       big.output,
-      /\[\.\.\. 337859 characters of stdout not kept in the cluster's run history; the status log of node-a has them \.\.\.\]/,
+      /\[\.\.\. 337859 characters of stdout not kept in the cluster's run history; the status log on test-host has them \.\.\.\]/,
     );
     // Lists read the small entry: no output at all.
     const [listed] = await store.query({ job: 'dump', limit: 1 });

@@ -6,6 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { applyMigrations } from '../../src/cluster/apply-migrations.ts';
 import type { ClaimRequest, InstanceInfo } from '../../src/cluster/cluster-store.ts';
 import { PgClusterStore } from '../../src/cluster/pg-cluster-store.ts';
+import { makeRecord } from '../history/history-fixtures.ts';
 import { createTestSchema, type TestSchema } from './cluster-database.ts';
 
 function instance(instanceId: string, leaseMs = 1500): InstanceInfo {
@@ -79,6 +80,22 @@ describe('PgClusterStore (real PostgreSQL)', () => {
     }
     const tokens = outcomes.flatMap((x) => (x.o.kind === 'claimed' ? [x.o.token] : []));
     assert.equal(new Set(tokens).size, tokens.length, 'every claim has its own fencing token');
+  });
+
+  it('records the end of a run whose output holds a NUL byte (jsonb refuses it), so its job is not left running', async () => {
+    const me = instance('nul');
+    await stores[0]!.register(me);
+    const runId = randomUUID();
+    const claimed = await stores[0]!.claim(me, request('binary-out', 7000, { runId }));
+    assert.equal(claimed.kind, 'claimed');
+    const record = makeRecord({ job: 'binary-out', endedAt: Date.now(), runId, stdout: 'a\u0000b' });
+    const token = claimed.kind === 'claimed' ? claimed.token : 0;
+    const end = { runId, token, status: 'succeeded' as const, endedAt: Date.now(), exitCode: 0, record };
+    assert.equal(await stores[0]!.end(end), true);
+    const [row] = await stores[1]!.firings({ job: 'binary-out', limit: 1 });
+    assert.equal(row?.status, 'succeeded');
+    // The job runs again at its next slot, on any instance.
+    assert.equal((await stores[1]!.claim(instance('other'), request('binary-out', 8000))).kind, 'claimed');
   });
 
   it('an exclusive job running on one instance is not claimed by another: the slot is recorded as passed over', async () => {
