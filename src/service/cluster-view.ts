@@ -1,6 +1,6 @@
 // GET /api/v1/cluster: the instances (which one answers), the workers and the latest firings with who ran each, read
 // from the cluster's database, as the dashboard's cluster panel and `pycron cluster` show them.
-import type { ClusterStore } from '../cluster/cluster-store.ts';
+import { PgClusterStore } from '../cluster/pg-cluster-store.ts';
 import type { SqlDatabase } from '../cluster/sql-database.ts';
 import type { HttpCluster } from '../http/http-ports.ts';
 import { RemoteRunsStore } from '../remote/remote-runs-store.ts';
@@ -9,21 +9,22 @@ import { RemoteRunsStore } from '../remote/remote-runs-store.ts';
 export const WORKER_SILENCE_MS = 15_000;
 
 export interface ClusterViewParts {
+  /** The pool for the API's reads. */
   db: SqlDatabase;
-  store: ClusterStore;
   /** This instance's INSTANCE_ID and incarnation. */
   me(): { instanceId: string; incarnation: string };
 }
 
 export function clusterView(parts: ClusterViewParts): HttpCluster {
   const workers = new RemoteRunsStore(parts.db);
+  const store = new PgClusterStore(parts.db);
   const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
   return {
     instanceId: parts.me().instanceId,
     async view(query) {
       const [instances, firings, workerRows] = await Promise.all([
-        parts.store.instances(),
-        parts.store.firings(query),
+        store.instances(),
+        store.firings(query),
         workers.workers(),
       ]);
       const me = parts.me();

@@ -14,6 +14,8 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 
 export interface ClusterRunsParts {
   db: SqlDatabase;
+  /** The pool for the API's reads. */
+  readDb: SqlDatabase;
   instanceId: string;
   events: ServiceEventBus;
   /** This host's history over its status log. */
@@ -35,7 +37,13 @@ export function openClusterRuns(parts: ClusterRunsParts): ClusterRuns {
   const store = new ClusterRunsStore(parts.db);
   const recorder = new ClusterRunRecorder({ sink: store, instanceId: parts.instanceId, logger });
   const unsubscribe = parts.events.on('run:finished', ({ record }) => recorder.add(record));
-  const history = new ClusterRunHistory({ store, local: parts.local, instanceId: parts.instanceId, clock, logger });
+  const history = new ClusterRunHistory({
+    store: new ClusterRunsStore(parts.readDb),
+    local: parts.local,
+    instanceId: parts.instanceId,
+    clock,
+    logger,
+  });
   // NOTE: in the background: the first load reads the newest runs of every job, which may take a moment.
   void history.start();
   const removeOld = (): void => {

@@ -46,6 +46,8 @@ export interface ClusterParts {
 export interface Cluster {
   /** The database, for the other parts that keep something in it (remote runs). */
   db: SqlDatabase;
+  /** A small pool of its own for what the HTTP API reads (the cluster view, categories, runs). */
+  readDb: SqlDatabase;
   stateStore: StateStore;
   coordinator: ClusterCoordinator;
   store: ClusterStore;
@@ -76,6 +78,15 @@ export async function openCluster(settings: Settings, logger: ServiceLogger, clo
     onError: (error) => logger.warn(`cluster: a database connection broke: ${error.message}`),
   });
   await migrateWhenReachable(db, settings, logger);
+  // NOTE: reads for the API and the dashboard have a pool of their own: requests nobody limits (they need no
+  // token) must never keep a heartbeat or a claim waiting for a connection.
+  const readDb = new PgDatabase({
+    url,
+    schema: settings.clusterSchema,
+    ...(password !== undefined ? { password } : {}),
+    max: 2,
+    onError: (error) => logger.warn(`cluster: a database connection broke: ${error.message}`),
+  });
   const store = new PgClusterStore(db);
   const instanceId = settings.clusterInstanceId ?? hostname();
   const stateStore = new ClusterStateStore({
@@ -136,6 +147,7 @@ export async function openCluster(settings: Settings, logger: ServiceLogger, clo
 
   return {
     db,
+    readDb,
     stateStore,
     coordinator,
     store,
@@ -175,7 +187,7 @@ export async function openCluster(settings: Settings, logger: ServiceLogger, clo
     async close(graceMs) {
       await coordinator.stop(graceMs);
       stateStore.close();
-      await db.close().catch(() => {});
+      await Promise.all([db.close().catch(() => {}), readDb.close().catch(() => {})]);
     },
   };
 

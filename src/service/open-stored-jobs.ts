@@ -30,6 +30,8 @@ export interface StoredJobs {
 
 export interface StoredJobsParts {
   db: SqlDatabase;
+  /** The pool for the API's reads. */
+  readDb: SqlDatabase;
   catalog: JobCatalog;
   settings(): Settings;
   clock: Clock;
@@ -39,6 +41,7 @@ export interface StoredJobsParts {
 export function openStoredJobs(parts: StoredJobsParts): StoredJobs {
   const { catalog, logger } = parts;
   const store = new StoredJobsStore(parts.db);
+  const reads = new StoredJobsStore(parts.readDb);
   let applier: CatalogApplier | undefined;
 
   const read = (jobs: readonly StoredJob[]): ScanResult => {
@@ -101,8 +104,8 @@ export function openStoredJobs(parts: StoredJobsParts): StoredJobs {
         await sync.refresh();
         return change;
       },
-      category: (category) => store.category(category),
-      categories: () => store.categories(),
+      category: (category) => reads.category(category),
+      categories: () => reads.categories(),
     },
     // NOTE: the first load only; polling starts with startApplying, so no change slips in unseen during start-up.
     start: () => sync.refresh(),

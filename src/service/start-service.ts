@@ -93,7 +93,7 @@ export async function startService(initialSettings: Settings, deps: ServiceDeps)
 
   const catalog = new JobCatalog(settings.jobsFolder);
   const storedJobs = cluster
-    ? openStoredJobs({ db: cluster.db, catalog, settings: () => settings, clock, logger })
+    ? openStoredJobs({ db: cluster.db, readDb: cluster.readDb, catalog, settings: () => settings, clock, logger })
     : undefined;
   const startedAt = performance.now();
 
@@ -174,6 +174,7 @@ export async function startService(initialSettings: Settings, deps: ServiceDeps)
   const clusterRuns = cluster
     ? openClusterRuns({
         db: cluster.db,
+        readDb: cluster.readDb,
         instanceId: cluster.me().instanceId,
         events,
         local: localHistory,
@@ -387,7 +388,7 @@ export async function startService(initialSettings: Settings, deps: ServiceDeps)
     history: clusterRuns?.history ?? localHistory,
     metrics: { contentType: metrics.contentType, render: () => metrics.render() },
     ...(storedJobs ? { storedJobs: storedJobs.api } : {}),
-    ...(cluster ? { cluster: clusterView({ db: cluster.db, store: cluster.store, me: () => cluster.me() }) } : {}),
+    ...(cluster ? { cluster: clusterView({ db: cluster.readDb, me: () => cluster.me() }) } : {}),
   });
   return service;
 }
