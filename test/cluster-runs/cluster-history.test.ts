@@ -2,12 +2,11 @@
 // API lists the runs of both, each once and with the instance that ran it, serves a run of the other with its
 // output, and shows the other's runs in a job's strip of recent runs.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { createTestSchema, type TestSchema } from '../cluster/cluster-database.ts';
-import { writeClusterInstances, type ClusterInstance } from '../cluster/cluster-instances.ts';
+import { startHttpCluster, type HttpCluster } from '../cluster/http-cluster.ts';
+import type { ClusterInstance } from '../cluster/cluster-instances.ts';
 import { checkSchema } from '../http/check-schema.ts';
 import { readStatusRecords } from '../support/cli-process.ts';
 
@@ -33,29 +32,21 @@ function ownRunIds(instance: ClusterInstance, job: string): string[] {
 }
 
 describe('cluster run history (real PostgreSQL, two instances)', () => {
-  let schema: TestSchema;
-  let root: string;
+  let cluster: HttpCluster;
   let instances: ClusterInstance[] = [];
   let urls: string[] = [];
   before(async () => {
-    schema = await createTestSchema('history');
-    root = mkdtempSync(join(tmpdir(), 'pycron-cluster-history-'));
-    instances = writeClusterInstances({
-      root,
-      schema: schema.name,
-      instances: 2,
+    cluster = await startHttpCluster({
+      prefix: 'history',
+      token: 'cluster-history-token',
       jobs: [
         { name: 'beat', schedule: 'every 1s', script: 'echo "beat on $(basename "$(dirname "$(dirname "$PWD")")")"' },
       ],
-      httpToken: 'cluster-history-token',
     });
-    await Promise.all(instances.map((instance) => instance.start()));
-    urls = await Promise.all(instances.map((instance) => instance.httpUrl()));
+    ({ instances, urls } = cluster);
   });
   after(async () => {
-    await Promise.all(instances.map((instance) => instance.crash()));
-    await schema?.drop();
-    if (root) rmSync(root, { recursive: true, force: true });
+    await cluster?.close();
   });
 
   it("lists both instances' runs on either, each once, serves the other's run with its output, and fills the strip", async () => {

@@ -2,39 +2,30 @@
 // shows in cluster mode, the page lists both instances (this one marked), the workers, and who ran each firing; a
 // job stored through the category API is in the job list. Screenshots go to test-artifacts/.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { createTestSchema, type TestSchema } from '../cluster/cluster-database.ts';
-import { writeClusterInstances, type ClusterInstance } from '../cluster/cluster-instances.ts';
+import { startHttpCluster, type HttpCluster } from '../cluster/http-cluster.ts';
 import { launchChromium } from '../support/launch-chromium.ts';
 
 const TOKEN = 'cluster-page-token';
 const ARTIFACTS = join(import.meta.dirname, '..', '..', 'test-artifacts');
 
 describe('dashboard cluster page in Chromium (real PostgreSQL, two instances)', () => {
-  let schema: TestSchema;
-  let root: string;
-  let instances: ClusterInstance[] = [];
+  let cluster: HttpCluster;
   let base: string;
   let browser: Browser;
   const problems: string[] = [];
 
   before(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
-    schema = await createTestSchema('dashboard');
-    root = mkdtempSync(join(tmpdir(), 'pycron-cluster-page-'));
-    instances = writeClusterInstances({
-      root,
-      schema: schema.name,
-      instances: 2,
+    cluster = await startHttpCluster({
+      prefix: 'dashboard',
+      token: TOKEN,
       jobs: [{ name: 'beat', schedule: 'every 1s', script: 'true' }],
-      httpToken: TOKEN,
     });
-    await Promise.all(instances.map((instance) => instance.start()));
-    base = await instances[0]!.httpUrl();
+    base = cluster.urls[0]!;
     const put = await fetch(`${base}/api/v1/categories/reports`, {
       method: 'PUT',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
@@ -46,9 +37,7 @@ describe('dashboard cluster page in Chromium (real PostgreSQL, two instances)', 
 
   after(async () => {
     await browser?.close();
-    await Promise.all(instances.map((instance) => instance.crash()));
-    await schema?.drop();
-    if (root) rmSync(root, { recursive: true, force: true });
+    await cluster?.close();
   });
 
   async function open(width: number, height: number): Promise<Page> {

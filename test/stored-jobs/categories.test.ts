@@ -1,14 +1,13 @@
 // CronQ's category API on a real two-instance cluster (real PostgreSQL, real processes, real HTTP): a PUT on one
 // instance reaches both, each slot runs once in the cluster, and a later PUT updates, adds and removes in one go.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { createTestSchema, type TestSchema } from '../cluster/cluster-database.ts';
+import { startHttpCluster, type HttpCluster } from '../cluster/http-cluster.ts';
 import { checkSchema } from '../http/check-schema.ts';
 import { readStatusRecords, runCli } from '../support/cli-process.ts';
-import { writeClusterInstances, type ClusterInstance } from '../cluster/cluster-instances.ts';
+import type { ClusterInstance } from '../cluster/cluster-instances.ts';
 
 const TOKEN = 'category-test-token';
 const document = JSON.parse(readFileSync(new URL('../../src/http/openapi.json', import.meta.url), 'utf8')) as unknown;
@@ -51,21 +50,16 @@ function executions(file: string): string[] {
 }
 
 describe('stored jobs: the category API on a two-instance cluster (real PostgreSQL)', () => {
-  let schema: TestSchema;
-  let root: string;
+  let cluster: HttpCluster;
   let instances: ClusterInstance[] = [];
   let urls: string[] = [];
+  let root: string;
   before(async () => {
-    schema = await createTestSchema('categories');
-    root = mkdtempSync(join(tmpdir(), 'pycron-categories-'));
-    instances = writeClusterInstances({ root, schema: schema.name, instances: 2, jobs: [], httpToken: TOKEN });
-    await Promise.all(instances.map((instance) => instance.start()));
-    urls = await Promise.all(instances.map((instance) => instance.httpUrl()));
+    cluster = await startHttpCluster({ prefix: 'categories', token: TOKEN });
+    ({ instances, urls, root } = cluster);
   });
   after(async () => {
-    await Promise.all(instances.map((instance) => instance.crash()));
-    await schema?.drop();
-    if (root) rmSync(root, { recursive: true, force: true });
+    await cluster?.close();
   });
 
   it("takes CronQ's own PUT, runs each slot once on one of the instances, then updates, adds and removes", async () => {
